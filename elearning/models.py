@@ -1,0 +1,473 @@
+"""Accounts, organisations, the course and the referral directory."""
+import math
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Profession(models.TextChoices):
+    TEACHER = "enseignant", "Enseignant·e"
+    CPE = "cpe", "CPE"
+    SCHOOL_NURSE = "infirmier", "Infirmier·e scolaire"
+    SOCIAL_WORKER = "ass", "Assistant·e de service social"
+    EDUCATOR = "educateur", "Éducateur·rice spécialisé·e"
+    YOUTH_WORKER = "animateur", "Animateur·rice"
+    PSYCHOLOGIST = "psychologue", "Psychologue"
+    OTHER = "autre", "Autre"
+
+
+class Departement(models.TextChoices):
+    PARIS = "75", "75 — Paris"
+    SEINE_ET_MARNE = "77", "77 — Seine-et-Marne"
+    YVELINES = "78", "78 — Yvelines"
+    ESSONNE = "91", "91 — Essonne"
+    HAUTS_DE_SEINE = "92", "92 — Hauts-de-Seine"
+    SEINE_SAINT_DENIS = "93", "93 — Seine-Saint-Denis"
+    VAL_DE_MARNE = "94", "94 — Val-de-Marne"
+    VAL_D_OISE = "95", "95 — Val-d'Oise"
+    OTHER = "autre", "Autre"
+
+
+IDF_DEPARTEMENTS = [c for c in Departement.values if c != "autre"]
+
+
+class UserManager(BaseUserManager):
+    """Users log in with their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """A person using Repères: learner, trainer, content editor or administrator."""
+
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+    profession = models.CharField("profession", max_length=20, choices=Profession.choices, blank=True)
+    departement = models.CharField(
+        "département d'exercice", max_length=5, choices=Departement.choices, blank=True
+    )
+    content_notice_seen_at = models.DateTimeField(
+        "avertissement de contenu lu le", null=True, blank=True
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur·rice"
+        verbose_name_plural = "utilisateur·rices"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_content_editor(self):
+        return self.is_staff and (
+            self.is_superuser or self.groups.filter(name=EDITORS_GROUP).exists()
+        )
+
+
+EDITORS_GROUP = "Éditeurs de contenu"
+
+
+class OrganisationManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organisation(models.Model):
+    """A structure that trains its staff: a département's child-protection service,
+    a school district, an association."""
+
+    class Kind(models.TextChoices):
+        CHILD_PROTECTION = "ase", "Service départemental de protection de l'enfance"
+        SCHOOL = "education", "Éducation nationale (circonscription, établissement)"
+        ASSOCIATION = "association", "Association"
+        OTHER = "autre", "Autre"
+
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant", unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Membership(models.Model):
+    """A person's role in an organisation: learner or trainer."""
+
+    class Role(models.TextChoices):
+        LEARNER = "learner", "Apprenant·e"
+        TRAINER = "trainer", "Formateur·rice"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.LEARNER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "appartenance"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+def new_join_code() -> str:
+    # 8 characters from an alphabet without look-alikes (0/O, 1/I/L): easy to dictate
+    # to a class, 31^8 ≈ 8.5e11 possibilities.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Cohort(models.Model):
+    """A training group inside an organisation, joined with a code or a link."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField("nom du groupe", max_length=200)
+    join_code = models.CharField("code d'accès", max_length=12, unique=True, default=new_join_code)
+    join_open = models.BooleanField("inscriptions ouvertes", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = "groupe"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unique_cohort_name_per_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    def get_join_url(self):
+        return reverse("join", args=[self.join_code])
+
+
+class Enrolment(models.Model):
+    """A learner's place in a cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    joined_at = models.DateTimeField("inscrit·e le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "inscription"
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="unique_enrolment")]
+
+
+# --- Course content -----------------------------------------------------------------------
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    PUBLISHED = "published", "Publié"
+
+
+class Course(models.Model):
+    """The course: "Prostitution des mineur·es : repérer, protéger, orienter"."""
+
+    slug = models.SlugField("identifiant", unique=True)
+    title = models.CharField("titre", max_length=200)
+    summary = models.TextField("présentation (Markdown)", blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = "cours"
+        verbose_name_plural = "cours"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ModuleManager(SlugManager.from_queryset(PublishedQuerySet)):
+    pass
+
+
+class Module(models.Model):
+    """An ordered part of the course, grouping lessons and quizzes."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField("identifiant", unique=True)
+    title = models.CharField("titre", max_length=200)
+    summary = models.TextField("résumé", blank=True)
+    order = models.PositiveIntegerField("ordre", default=0)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+
+    objects = ModuleManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "module"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class LessonManager(SlugManager.from_queryset(PublishedQuerySet)):
+    pass
+
+
+WORDS_PER_MINUTE = 200
+
+
+class Lesson(models.Model):
+    """A lesson: Markdown text rendered by `elearning.markdown.render`."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField("identifiant", unique=True)
+    title = models.CharField("titre", max_length=200)
+    order = models.PositiveIntegerField("ordre", default=0)
+    body = models.TextField(
+        "contenu (Markdown)",
+        help_text="Encadrés : « > [!chiffre] », « > [!savoir] », « > [!retenir] », « > [!focus] », « > [!maj] ».",
+    )
+    guide_sections = models.CharField(
+        "sections du guide couvertes",
+        max_length=300,
+        blank=True,
+        help_text="Identifiants des sections du guide source, séparés par des virgules.",
+    )
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = LessonManager()
+
+    class Meta:
+        ordering = ["module__order", "order", "id"]
+        verbose_name = "leçon"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["elearning.module"]
+
+    def get_absolute_url(self):
+        return reverse("lesson", args=[self.module.slug, self.slug])
+
+    @property
+    def reading_minutes(self) -> int:
+        # Computed from the text, never stored: loaddata skips save(), and the figure
+        # must follow the text after each edit.
+        return max(1, math.ceil(len(self.body.split()) / WORDS_PER_MINUTE))
+
+
+class LessonCompletion(models.Model):
+    """A learner has marked a lesson as done (written by `elearning.progress`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField("terminée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "leçon terminée"
+        verbose_name_plural = "leçons terminées"
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_completion")]
+
+
+# --- Referral directory ---------------------------------------------------------------------
+
+
+class Contact(models.Model):
+    """An entry of the referral directory "Qui contacter ?"."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "Numéro national"
+        CRIP = "crip", "CRIP (informations préoccupantes)"
+        PARQUET = "parquet", "Tribunal judiciaire — parquet (signalements)"
+        ASSOCIATION = "association", "Association"
+        PSYCHOTRAUMA = "psychotrauma", "Consultation de psychotraumatologie"
+        OTHER = "autre", "Autre ressource"
+
+    slug = models.SlugField("identifiant", unique=True, max_length=80)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    departement = models.CharField(
+        "département", max_length=5, blank=True, help_text="Vide pour une ressource nationale ou régionale."
+    )
+    roles = models.CharField(
+        "rôles",
+        max_length=200,
+        blank=True,
+        help_text="Parmi : accueil, soutien-pro, prevention (séparés par des virgules).",
+    )
+    description = models.TextField("description", blank=True)
+    phone = models.CharField("téléphone", max_length=60, blank=True)
+    phone_2 = models.CharField("autre téléphone", max_length=60, blank=True)
+    email = models.CharField("e-mail", max_length=200, blank=True)
+    address = models.TextField("adresse", blank=True)
+    hours = models.CharField("horaires", max_length=300, blank=True)
+    website = models.CharField("site web", max_length=300, blank=True)
+    last_checked = models.DateField("vérifié le")
+    to_verify = models.BooleanField("à vérifier", default=False)
+    to_verify_note = models.CharField("ce qui est à vérifier", max_length=300, blank=True)
+    order = models.PositiveIntegerField("ordre", default=0)
+    history = HistoricalRecords()
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["departement", "order", "name"]
+        verbose_name = "contact de l'annuaire"
+        verbose_name_plural = "annuaire"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_verify=True) | ~Q(to_verify_note=""),
+                name="contact_to_verify_has_note",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.departement or 'national'})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    ROLE_LABELS = {
+        "accueil": "Accueil des victimes",
+        "soutien-pro": "Soutien technique aux professionnel·les",
+        "prevention": "Prévention",
+    }
+
+    @property
+    def role_list(self):
+        return [r.strip() for r in self.roles.split(",") if r.strip()]
+
+    @property
+    def role_labels(self):
+        return [self.ROLE_LABELS.get(r, r) for r in self.role_list]
+
+    @property
+    def tel_href(self):
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+") if self.phone else ""
+
+    @property
+    def tel_href_2(self):
+        return "tel:" + "".join(ch for ch in self.phone_2 if ch.isdigit() or ch == "+") if self.phone_2 else ""
+
+
+# --- Self-assessment and certificate ------------------------------------------------------
+
+
+class Skill(models.TextChoices):
+    SPOT = "reperer", "Repérer"
+    DECIDE = "decider", "Décider"
+    SAY = "dire", "Dire"
+
+
+class Phase(models.TextChoices):
+    BEFORE = "avant", "Avant le parcours"
+    AFTER = "apres", "Après le parcours"
+
+
+class ConfidenceRating(models.Model):
+    """A learner's confidence in one skill, 1 to 4, before or after the course."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="confidence_ratings")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    phase = models.CharField(max_length=5, choices=Phase.choices)
+    skill = models.CharField(max_length=10, choices=Skill.choices)
+    value = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "auto-positionnement"
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4"),
+            models.UniqueConstraint(fields=["user", "phase", "skill"], name="unique_confidence_rating"),
+        ]
+
+
+def new_certificate_code() -> str:
+    # 128 bits of randomness: unguessable, and short enough to type.
+    return secrets.token_urlsafe(16)
+
+
+class Certificate(models.Model):
+    """An "attestation de suivi", issued once the course is complete."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=40, unique=True, default=new_certificate_code)
+    learner_name = models.CharField("nom", max_length=300)
+    course_title = models.CharField("cours", max_length=300)
+    completed_on = models.DateField("terminé le")
+    final_score = models.FloatField("score final", null=True, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "attestation de suivi"
+        verbose_name_plural = "attestations de suivi"
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_certificate")]
+
+    def get_absolute_url(self):
+        return reverse("certificate_verify", args=[self.code])

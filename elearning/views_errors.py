@@ -1,0 +1,25 @@
+"""French error pages in the site layout (403 CSRF, 404, 500)."""
+from django.shortcuts import render
+
+
+def csrf_failure(request, reason=""):
+    # The reason is technical and stays out of the page (and out of the logs).
+    return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context on purpose: the failure may come from a
+    # context processor or the database.
+    from django.template import loader
+    from django.http import HttpResponseServerError
+
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render())
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
