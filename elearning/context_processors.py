@@ -10,4 +10,14 @@ SUPPORT_NUMBERS = [
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "SUPPORT_NUMBERS": SUPPORT_NUMBERS}
+    from functools import partial
+
+    from elearning.access import is_trainer
+
+    user = getattr(request, "user", None)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SUPPORT_NUMBERS": SUPPORT_NUMBERS,
+        # A callable: the template evaluates it (one query) only when it shows the menu.
+        "nav_is_trainer": partial(is_trainer, user) if user is not None else False,
+    }

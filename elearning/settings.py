@@ -9,6 +9,7 @@ Environment variables:
   EMAIL_USE_TLS, DEFAULT_FROM_EMAIL. Without EMAIL_HOST, e-mails go to the console.
 """
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -25,9 +26,13 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Under pytest the suite runs with DEBUG off, as in production, with a throw-away key.
+TESTING = env_bool("TESTING") or "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if TESTING:
+        SECRET_KEY = "test-only-insecure-key"
+    elif not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY est obligatoire quand DEBUG est désactivé (voir le README)."
         )
@@ -163,7 +168,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("TESTING")
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -189,7 +194,7 @@ CSRF_FAILURE_VIEW = "elearning.views_errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

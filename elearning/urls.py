@@ -1,3 +1,54 @@
-from django.urls import path
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-urlpatterns = []
+from elearning import views, views_learner
+from elearning.forms import EmailAuthenticationForm
+
+handler404 = "elearning.views_errors.page_not_found"
+handler500 = "elearning.views_errors.server_error"
+handler403 = "elearning.views_errors.permission_denied"
+
+admin.site.site_header = "Repères — administration du contenu"
+admin.site.site_title = "Repères"
+admin.site.index_title = "Contenus du parcours"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("parcours/", views.course_overview, name="course_overview"),
+    path("avertissement/", views.content_notice, name="content_notice"),
+    path("cours/<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+    path("cours/<slug:module_slug>/<slug:lesson_slug>/terminer/", views.lesson_complete, name="lesson_complete"),
+    path("qui-contacter/", views.directory, name="directory"),
+    path("mon-parcours/", views_learner.dashboard, name="dashboard"),
+    path("auto-evaluation/bilan/", views_learner.self_assessment_report, name="self_report"),
+    path("auto-evaluation/<str:phase>/", views_learner.self_assessment, name="self_assessment"),
+    path("auto-evaluation/<str:phase>/envoyer/", views_learner.self_assessment_submit, name="self_assessment_submit"),
+    path("mon-attestation/", views_learner.certificate, name="certificate"),
+    path("mon-attestation/pdf/", views_learner.certificate_download, name="certificate_pdf"),
+    path("attestation/<str:code>/", views_learner.certificate_verify, name="certificate_verify"),
+    path("mon-compte/", views.account, name="account"),
+    path("mon-compte/donnees.json", views_learner.data_export, name="data_export"),
+    path("mon-compte/supprimer/", views_learner.account_delete, name="account_delete"),
+    path("comptes/inscription/", views.signup, name="signup"),
+    path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
+    path("rejoindre/<str:code>/", views.join, name="join"),
+    path("comptes/connexion/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
+                                                             redirect_authenticated_user=True), name="login"),
+    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("comptes/mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("comptes/mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("comptes/mot-de-passe-oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("comptes/reinitialiser/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("comptes/reinitialiser/termine/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("accessibilite/", views.static_page, {"template": "accessibilite"}, name="accessibility"),
+    path("confidentialite/", views.static_page, {"template": "confidentialite"}, name="privacy"),
+    path("mentions-legales/", views.static_page, {"template": "mentions_legales"}, name="legal"),
+    path("prendre-soin-de-soi/", views.static_page, {"template": "prendre_soin"}, name="self_care"),
+    path("quiz/", include("quizzes.urls")),
+    path("formation/", include("elearning.urls_trainer")),
+    path("admin/", admin.site.urls),
+]

@@ -456,8 +456,8 @@ class AnswerOption(models.Model):
     is_correct = models.BooleanField()
     chosen = models.BooleanField()
     feedback = models.TextField(blank=True)
-    family = models.CharField(max_length=20, blank=True)
-    decision = models.CharField(max_length=20, blank=True)
+    family = models.CharField(max_length=20, choices=SignalFamily.choices, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
 
     class Meta:
         ordering = ["answer", "order"]

@@ -1,0 +1,47 @@
+"""The "attestation de suivi": issued once, when the course is complete; a PDF; a public check."""
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from elearning.models import Certificate
+from elearning.progress import course_progress
+
+
+class CourseNotComplete(Exception):
+    pass
+
+
+def final_score(user):
+    from quizzes.models import Quiz, QuizResult
+
+    result = QuizResult.objects.filter(user=user, quiz__kind=Quiz.Kind.FINAL).order_by("-best_score").first()
+    return result.best_score if result else None
+
+
+def issue_certificate(*, user) -> Certificate:
+    """Return the learner's certificate, creating it the first time. Refused if incomplete."""
+    progress = course_progress(user)
+    existing = Certificate.objects.filter(user=user, course=progress.course).first() if progress.course else None
+    if existing:
+        return existing
+    if not progress.complete:
+        raise CourseNotComplete("Le parcours n'est pas terminé.")
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                user=user,
+                course=progress.course,
+                learner_name=user.get_full_name() or user.email,
+                course_title=progress.course.title,
+                completed_on=timezone.localdate(),
+                final_score=final_score(user),
+            )
+    except IntegrityError:
+        return Certificate.objects.get(user=user, course=progress.course)
+
+
+def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("elearning/certificate_pdf.html", {"certificate": certificate, "verify_url": verify_url})
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,130 @@
+"""Demo data for `make run`: two organisations, their trainers, cohorts and learners with
+varied progress. Idempotent; refused when DEBUG is off unless --force."""
+import random
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from elearning import accounts
+from elearning.models import EDITORS_GROUP, Cohort, Departement, Membership, Organisation, Profession, User
+from elearning.progress import mark_lesson_done
+from quizzes.attempts import load_quiz, submit
+from quizzes.models import Quiz
+
+PASSWORD = "Demo-Reperes-2026!"
+ORGS = [
+    ("demo-nord", "Démo Nord", Organisation.Kind.CHILD_PROTECTION, "formatrice.nord@demo.test", "Claire", "Nordin", "nord", "Groupe Nord 2026", "93"),
+    ("demo-sud", "Démo Sud", Organisation.Kind.SCHOOL, "formateur.sud@demo.test", "Marc", "Sudre", "sud", "Groupe Sud 2026", "91"),
+]
+FIRST_NAMES = ["Amina", "Bastien", "Chloé", "David", "Emma", "Farid", "Gaëlle", "Hugo", "Inès", "Julien", "Karima", "Louis"]
+
+
+def ensure_editors_group() -> Group:
+    """Editors change course content and the directory, never learner data."""
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    content_models = {
+        "elearning": ["course", "module", "lesson", "contact"],
+        "quizzes": ["quiz", "question", "signalquestion", "decisionquestion", "wordingquestion",
+                    "singlechoicequestion", "multiplechoicequestion", "option"],
+    }
+    perms = Permission.objects.filter(
+        content_type__app_label__in=content_models,
+        content_type__model__in=[m for models in content_models.values() for m in models],
+    )
+    group.permissions.set(perms)
+    return group
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes et données de démonstration (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Autoriser même quand DEBUG est désactivé.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo est refusé quand DEBUG est désactivé (ajoutez --force si vous êtes sûr·e).")
+        with transaction.atomic():
+            self._seed()
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe « %s ») :" % PASSWORD))
+        for line in [
+            "  admin@demo.test (superutilisateur)", "  editrice@demo.test (éditrice de contenu)",
+            "  formatrice.nord@demo.test, formateur.sud@demo.test (formateur·rices)",
+            "  apprenant1.nord@demo.test … apprenant12.nord@demo.test",
+            "  apprenant1.sud@demo.test … apprenant12.sud@demo.test",
+        ]:
+            self.stdout.write(line)
+
+    def _user(self, email, **fields):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=PASSWORD, **fields)
+        return user
+
+    def _seed(self):
+        admin = self._user("admin@demo.test", first_name="Admin", last_name="Démo", is_staff=True, is_superuser=True)
+        editor = self._user("editrice@demo.test", first_name="Élise", last_name="Éditrice", is_staff=True)
+        editor.groups.add(ensure_editors_group())
+        del admin
+        quizzes = list(Quiz.objects.published().filter(module__isnull=False).order_by("module__order", "order"))
+        lessons = []
+        from elearning.models import Lesson
+
+        lessons = list(Lesson.objects.published().order_by("module__order", "order"))
+        professions = Profession.values
+        for slug, name, kind, trainer_email, first, last, suffix, cohort_name, dep in ORGS:
+            org, _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
+            trainer = self._user(trainer_email, first_name=first, last_name=last, departement=dep)
+            Membership.objects.get_or_create(user=trainer, organisation=org, role=Membership.Role.TRAINER)
+            cohort = Cohort.objects.filter(organisation=org, name=cohort_name).first()
+            if cohort is None:
+                cohort = Cohort.objects.create(organisation=org, name=cohort_name, created_by=trainer)
+            rng = random.Random(slug)
+            for i in range(1, 13):
+                email = f"apprenant{i}.{suffix}@demo.test"
+                exists = User.objects.filter(email=email).exists()
+                learner = self._user(
+                    email, first_name=FIRST_NAMES[i - 1], last_name=f"Démo {name.split()[-1]}",
+                    profession=professions[(i - 1) % len(professions)],
+                    departement=[dep, rng.choice(Departement.values[:-1])][i % 2],
+                )
+                accounts.join_cohort(user=learner, cohort=cohort)
+                if exists:
+                    continue  # progress only seeded once: re-running changes nothing
+                self._progress(learner, lessons, quizzes, share=(i - 1) / 11, rng=rng)
+
+    def _progress(self, user, lessons, quizzes, *, share, rng):
+        """Learner i has done roughly i/12 of the course, with some failed first tries."""
+        from django.utils import timezone
+
+        done = int(len(lessons) * share)
+        if done:
+            user.content_notice_seen_at = timezone.now()
+            user.save(update_fields=["content_notice_seen_at"])
+        for lesson in lessons[:done]:
+            mark_lesson_done(user=user, lesson=lesson)
+        done_ids = {lesson.id for lesson in lessons[:done]}
+        for quiz in quizzes:
+            if quiz.lesson_id and quiz.lesson_id not in done_ids:
+                continue
+            if not quiz.lesson_id and share < 0.9:
+                continue
+            content = load_quiz(quiz)
+            if not content.questions:
+                continue
+            skill = 0.45 + 0.5 * share
+            chosen = {}
+            for question in content.questions:
+                options = content.options[question.id]
+                right = [o.id for o in options if o.is_correct]
+                wrong = [o.id for o in options if not o.is_correct]
+                good = rng.random() < skill
+                if question.input_type == "checkbox":
+                    pick = set(right) if good else set(right[: max(1, len(right) // 2)]) | set(wrong[:1])
+                else:
+                    pick = {right[0]} if good or not wrong else {rng.choice(wrong)}
+                chosen[question.id] = pick
+            submit(user=user, content=content, chosen=chosen, submission_key=uuid.uuid4())

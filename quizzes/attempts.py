@@ -1,0 +1,172 @@
+"""The one write path for a quiz attempt: grade on the server, snapshot, copy the pass mark,
+update the learner's summary row — in one transaction, recorded once per submission key."""
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quizzes.models import Answer, AnswerOption, Attempt, Option, Question, Quiz, QuizResult
+
+
+@dataclass
+class QuizContent:
+    quiz: Quiz
+    questions: list[Question]
+    options: dict[int, list[Option]]
+
+
+def load_quiz(quiz: Quiz) -> QuizContent:
+    """Questions (one query per question type, never per question) and their options."""
+    questions = list(
+        Question.objects.filter(quiz=quiz, archived=False).select_related("lesson__module").order_by("order", "id")
+    )
+    options: dict[int, list[Option]] = {q.id: [] for q in questions}
+    for option in Option.objects.filter(question_id__in=options).order_by("order", "id"):
+        options[option.question_id].append(option)
+    return QuizContent(quiz=quiz, questions=questions, options=options)
+
+
+class IncompleteSubmission(Exception):
+    """Some questions have no valid answer; nothing was recorded."""
+
+    def __init__(self, missing: list[Question]):
+        self.missing = missing
+        super().__init__(", ".join(q.title for q in missing))
+
+
+def parse_choices(content: QuizContent, data) -> dict[int, set[int]]:
+    """Read `q<question id>` fields from POST data; keep only ids of that question's options
+    (an id from another question or quiz is ignored, never graded)."""
+    chosen: dict[int, set[int]] = {}
+    for question in content.questions:
+        valid = {o.id for o in content.options[question.id]}
+        raw = data.getlist(f"q{question.id}") if hasattr(data, "getlist") else data.get(f"q{question.id}", [])
+        ids = set()
+        for value in raw:
+            try:
+                ids.add(int(value))
+            except (TypeError, ValueError):
+                continue
+        ids &= valid
+        if question.input_type == "radio" and len(ids) > 1:
+            ids = set()  # a tampered radio group: treat as unanswered
+        chosen[question.id] = ids
+    return chosen
+
+
+def _current_cohort_id(user):
+    enrolment = user.enrolments.order_by("-joined_at").only("cohort_id").first()
+    return enrolment.cohort_id if enrolment else None
+
+
+def submit(*, user, content: QuizContent, chosen: dict[int, set[int]], submission_key: uuid.UUID,
+           started_at=None) -> Attempt:
+    """Grade and record one attempt. A second call with the same key returns the first."""
+    existing = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+    if existing:
+        return existing
+    missing = [q for q in content.questions if not chosen.get(q.id)]
+    if missing:
+        raise IncompleteSubmission(missing)
+    try:
+        with transaction.atomic():
+            return _record(user=user, content=content, chosen=chosen, submission_key=submission_key,
+                           started_at=started_at)
+    except IntegrityError:
+        # The same submission committed concurrently (double click, replay): show that one.
+        return Attempt.objects.get(user=user, submission_key=submission_key)
+
+
+def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
+    quiz = content.quiz
+    now = timezone.now()
+    grades = []
+    for question in content.questions:
+        grades.append(question.grade(chosen[question.id], content.options[question.id]))
+    score = sum(g.score for g in grades) / len(grades) if grades else 0.0
+    score = min(1.0, max(0.0, score))
+    cohort_id = _current_cohort_id(user)
+    attempt = Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        cohort_id=cohort_id,
+        submission_key=submission_key,
+        quiz_title=quiz.title,
+        started_at=started_at,
+        submitted_at=now,
+        score=score,
+        pass_mark=quiz.pass_mark,
+        passed=score >= quiz.pass_mark - 1e-9,
+    )
+    answers = Answer.objects.bulk_create(
+        [
+            Answer(
+                attempt=attempt,
+                question=question,
+                order=index,
+                question_type=question.type_slug,
+                title=question.title,
+                prompt=question.prompt,
+                explanation=question.explanation,
+                extra=_extra_text(question),
+                skill=question.skill,
+                lesson_title=question.lesson.title if question.lesson else "",
+                lesson_url=question.lesson.get_absolute_url() if question.lesson else "",
+                score=grade.score,
+                is_correct=grade.is_correct,
+            )
+            for index, (question, grade) in enumerate(zip(content.questions, grades, strict=True), start=1)
+        ]
+    )
+    AnswerOption.objects.bulk_create(
+        [
+            AnswerOption(
+                answer=answer,
+                option_id=fb.option_id,
+                order=position,
+                key=fb.key,
+                text=fb.text,
+                is_correct=fb.is_correct,
+                chosen=fb.chosen,
+                feedback=fb.feedback,
+                family=fb.family,
+                decision=fb.decision,
+            )
+            for answer, grade in zip(answers, grades, strict=True)
+            for position, fb in enumerate(grade.options, start=1)
+        ]
+    )
+    _update_result(user=user, attempt=attempt, cohort_id=cohort_id)
+    return attempt
+
+
+def _extra_text(question) -> str:
+    parts = []
+    legal = getattr(question, "legal_basis", "")
+    points = getattr(question, "key_points", "")
+    if legal:
+        parts.append("**Fondement juridique**\n\n" + legal)
+    if points:
+        parts.append("**Points d'attention**\n\n" + points)
+    return "\n\n".join(parts)
+
+
+def _update_result(*, user, attempt: Attempt, cohort_id) -> None:
+    """Keep the learner's summary row: the best attempt counts for progress."""
+    result = QuizResult.objects.select_for_update().filter(user=user, quiz=attempt.quiz).first()
+    if result is None:
+        QuizResult.objects.create(
+            user=user, quiz=attempt.quiz, cohort_id=cohort_id, best_attempt=attempt,
+            best_score=attempt.score, passed=attempt.passed, attempts_count=1,
+            first_submitted_at=attempt.submitted_at, last_submitted_at=attempt.submitted_at,
+        )
+        return
+    result.attempts_count += 1
+    result.last_submitted_at = attempt.submitted_at
+    result.cohort_id = cohort_id
+    if attempt.score > result.best_score or (attempt.passed and not result.passed):
+        result.best_attempt = attempt
+        result.best_score = attempt.score
+    result.passed = result.passed or attempt.passed
+    result.save()

@@ -1,0 +1,115 @@
+"""Plain builders for tests: a small course with one question of each type."""
+import pytest
+from django.test import Client
+
+from elearning.models import Cohort, Course, Lesson, Membership, Module, Organisation, User
+from quizzes.models import (
+    DecisionQuestion, MultipleChoiceQuestion, Option, Quiz, SignalQuestion, SingleChoiceQuestion,
+    WordingQuestion,
+)
+
+PASSWORD = "Un-mot-de-passe-solide-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(email="apprenante@example.test", *, password=PASSWORD, notice_seen=True, **fields):
+    from django.utils import timezone
+
+    fields.setdefault("first_name", "Camille")
+    fields.setdefault("last_name", "Martin")
+    user = User.objects.create_user(email=email, password=password, **fields)
+    if notice_seen:
+        user.content_notice_seen_at = timezone.now()
+        user.save(update_fields=["content_notice_seen_at"])
+    return user
+
+
+def make_org(slug="org-a", name="Organisation A"):
+    return Organisation.objects.create(slug=slug, name=name)
+
+
+def make_cohort(org, name="Groupe 1"):
+    return Cohort.objects.create(organisation=org, name=name)
+
+
+def enrol(user, cohort, role=Membership.Role.LEARNER):
+    from elearning.accounts import join_cohort
+
+    if role == Membership.Role.TRAINER:
+        return Membership.objects.get_or_create(user=user, organisation=cohort.organisation, role=role)[0]
+    return join_cohort(user=user, cohort=cohort)
+
+
+def add_options(question, specs):
+    """specs: list of (text, is_correct, extra-fields dict)."""
+    options = []
+    for index, (text, correct, extra) in enumerate(specs, start=1):
+        options.append(Option.objects.create(
+            question=question, key=chr(96 + index), order=index, text=text, is_correct=correct,
+            feedback=f"Explication pour {text}", **extra))
+    return options
+
+
+def build_course(n_modules=2, lessons_per_module=2):
+    """A course whose every lesson has a one-question check, plus a scenario quiz with one
+    question of each type in the last module."""
+    course = Course.objects.create(slug="cours-test", title="Cours de test", summary="Résumé")
+    modules, lessons = [], []
+    for m in range(1, n_modules + 1):
+        module = Module.objects.create(course=course, slug=f"module-{m}", title=f"Module {m}", order=m)
+        modules.append(module)
+        for n in range(1, lessons_per_module + 1):
+            lesson = Lesson.objects.create(
+                module=module, slug=f"lecon-{m}-{n}", title=f"Leçon {m}.{n}", order=n,
+                body=f"## Partie\n\nTexte de la leçon {m}.{n}.\n\n> [!chiffre] Chiffre clé\n> 6 000 à 10 000 (ECPAT)",
+            )
+            lessons.append(lesson)
+            quiz = Quiz.objects.create(slug=f"verif-{m}-{n}", title=f"Vérifier {m}.{n}", kind=Quiz.Kind.LESSON_CHECK,
+                                       module=module, lesson=lesson, pass_mark=0.6, order=n)
+            q = SingleChoiceQuestion.objects.create(quiz=quiz, slug=f"q-{m}-{n}", title=f"Question {m}.{n}",
+                                                    prompt="Quel article ?", lesson=lesson, skill="decider")
+            add_options(q, [("L226-3", True, {}), ("338", False, {})])
+    return course, modules, lessons
+
+
+def build_scenario_quiz(module, slug="scenario", pass_mark=0.7):
+    quiz = Quiz.objects.create(slug=slug, title="Scénarios", kind=Quiz.Kind.SCENARIO, module=module,
+                               pass_mark=pass_mark, order=10)
+    lesson = module.lessons.first()
+    sig = SignalQuestion.objects.create(quiz=quiz, slug=f"{slug}-sig", title="Inès", prompt="Vignette", lesson=lesson,
+                                        skill="reperer", order=1)
+    add_options(sig, [("Cadeaux", True, {"family": "materiel"}), ("Fugues", True, {"family": "vulnerabilite"}),
+                      ("Aime le foot", False, {}), ("Nouveau téléphone", True, {"family": "materiel"})])
+    dec = DecisionQuestion.objects.create(quiz=quiz, slug=f"{slug}-dec", title="Yanis", prompt="Vignette", lesson=lesson,
+                                          skill="decider", order=2, legal_basis="art. L226-3 CASF", key_points="- ne pas enquêter")
+    add_options(dec, [("IP", False, {"decision": "ip"}), ("Signalement", True, {"decision": "signalement"}),
+                      ("17", False, {"decision": "urgence"}), ("Rien", False, {"decision": "aucune"})])
+    mot = WordingQuestion.objects.create(quiz=quiz, slug=f"{slug}-mot", title="Léa", prompt="Situation", lesson=lesson,
+                                         skill="dire", order=3)
+    add_options(mot, [("« Je te crois »", True, {}), ("« Pourquoi tu n'as rien dit ? »", False, {}),
+                      ("« Tu es sûre ? »", False, {})])
+    mcq = MultipleChoiceQuestion.objects.create(quiz=quiz, slug=f"{slug}-mcq", title="Articles", prompt="Lesquels ?",
+                                                lesson=lesson, skill="decider", order=4)
+    add_options(mcq, [("225-12-1", True, {}), ("225-7", True, {}), ("338", False, {})])
+    return quiz
+
+
+@pytest.fixture
+def course(db):
+    return build_course()
+
+
+@pytest.fixture
+def learner(db):
+    return make_user()
+
+
+@pytest.fixture
+def learner_client(learner):
+    client = Client()
+    client.force_login(learner)
+    return client
