@@ -50,5 +50,6 @@ urlpatterns = [
     path("prendre-soin-de-soi/", views.static_page, {"template": "prendre_soin"}, name="self_care"),
     path("quiz/", include("quizzes.urls")),
     path("formation/", include("elearning.urls_trainer")),
+    path("apercu/", include("elearning.urls_preview")),
     path("admin/", admin.site.urls),
 ]

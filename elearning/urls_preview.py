@@ -1,0 +1,3 @@
+"""Editor previews (built in elearning/views_preview.py)."""
+
+urlpatterns = []
