@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 # Debian packages: WeasyPrint's libraries (PDF certificates), Chromium for browser tests.
-DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils chromium
 
 .PHONY: run test sysdeps venv bench load lint clean
 
@@ -33,14 +33,20 @@ run: sysdeps venv
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: sysdeps venv
+# axe-core for the accessibility checks, pinned in tests/browser/package-lock.json (npm registry).
+AXE_JS := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+test: sysdeps venv $(AXE_JS)
 	$(BIN)/python -m pytest
 
 lint: venv
 	$(BIN)/ruff check .
 
 bench: venv
-	$(BIN)/python manage.py bench
+	DEBUG=1 $(BIN)/python manage.py bench
 
 load: sysdeps venv
 	$(BIN)/python tests/load/run_load.py

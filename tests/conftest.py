@@ -4,7 +4,12 @@ from django.test import Client
 
 from elearning.models import Cohort, Course, Lesson, Membership, Module, Organisation, User
 from quizzes.models import (
-    DecisionQuestion, MultipleChoiceQuestion, Option, Quiz, SignalQuestion, SingleChoiceQuestion,
+    DecisionQuestion,
+    MultipleChoiceQuestion,
+    Option,
+    Quiz,
+    SignalQuestion,
+    SingleChoiceQuestion,
     WordingQuestion,
 )
 
@@ -113,3 +118,51 @@ def learner_client(learner):
     client = Client()
     client.force_login(learner)
     return client
+
+
+# --- Trainer reports (issue 6) -------------------------------------------------------------
+
+
+def make_trainer(org, email="formatrice@example.test", **fields):
+    """A user with the trainer role in `org`."""
+    fields.setdefault("first_name", "Fatou")
+    fields.setdefault("last_name", "Diallo")
+    user = make_user(email, **fields)
+    Membership.objects.create(user=user, organisation=org, role=Membership.Role.TRAINER)
+    return user
+
+
+def answer_quiz(user, quiz, picks=None, *, wrong=False):
+    """Submit one attempt through the real write path (quizzes.attempts.submit).
+
+    picks: {question slug: [option keys]}; a question left out gets its right answer (for a
+    radio question, the first right option), or with wrong=True its first wrong option."""
+    import uuid
+
+    from quizzes.attempts import load_quiz, submit
+
+    content = load_quiz(quiz)
+    chosen = {}
+    for question in content.questions:
+        options = content.options[question.id]
+        keys = (picks or {}).get(question.slug)
+        if keys is None:
+            right = [o.key for o in options if o.is_correct]
+            if wrong:
+                keys = [next(o.key for o in options if not o.is_correct)]
+            else:
+                keys = right if question.input_type == "checkbox" else right[:1]
+        chosen[question.id] = {o.id for o in options if o.key in keys}
+    return submit(user=user, content=content, chosen=chosen, submission_key=uuid.uuid4())
+
+
+@pytest.fixture(scope="module")
+def shipped_content(django_db_setup, django_db_blocker):
+    """The real course fixtures, loaded once for a whole test module (tests still run in
+    their own rolled-back transactions), then flushed so other modules start empty."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_course", verbosity=0)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
