@@ -101,7 +101,9 @@ TEMPLATES = [
 # (measured here: 61–76 % HTTP 500 at 5 workers; none with IMMEDIATE + WAL).
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )}
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {
