@@ -146,3 +146,39 @@ def test_content_notice_rejects_external_next(client):
     client.force_login(make_user(notice_seen=False))
     response = client.post("/avertissement/", {"next": "https://evil.example/"})
     assert "evil" not in response["Location"]
+
+
+def test_shipped_quizzes_are_complete_and_valid(shipped_course):
+    """Every shipped question is valid, links to its lesson, and each scenario type has 12+."""
+    from quizzes.models import DecisionQuestion, Option, Question, Quiz, SignalQuestion, WordingQuestion
+
+    problems = []
+    options = {}
+    for option in Option.objects.all():
+        options.setdefault(option.question_id, []).append(option)
+    for question in Question.objects.all():
+        errors = question.validate_options(options.get(question.id, []))
+        if errors:
+            problems.append((question.slug, errors))
+        if question.lesson_id is None:
+            problems.append((question.slug, "no lesson"))
+        if not question.skill:
+            problems.append((question.slug, "no skill"))
+    assert problems == []
+    for model in (SignalQuestion, DecisionQuestion, WordingQuestion):
+        assert model.objects.filter(quiz__kind="scenario").count() >= 12, model
+    lessons = set(Lesson.objects.published().values_list("id", flat=True))
+    checked = set(Quiz.objects.filter(kind="lesson").values_list("lesson_id", flat=True))
+    assert lessons <= checked, "every lesson has its knowledge check"
+    assert Quiz.objects.filter(kind="final", module__isnull=False).exists()
+    before = Question.objects.filter(quiz__kind="avant").values_list("skill", flat=True)
+    after = Question.objects.filter(quiz__kind="apres").values_list("skill", flat=True)
+    assert sorted(before) == sorted(after) and set(before) == {"reperer", "decider", "dire"}
+
+
+def test_decision_bank_covers_every_decision(shipped_course):
+    from quizzes.models import Option
+
+    right = set(Option.objects.filter(question__quiz__slug="scenario-decisions", is_correct=True)
+                .values_list("decision", flat=True))
+    assert right == {"ip", "signalement", "urgence", "aucune"}
