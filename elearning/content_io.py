@@ -35,34 +35,53 @@ def _write(path: Path, objects) -> Path:
     return path
 
 
-def question_rows(question):
-    """A polymorphic question is stored as its base row plus its subclass row."""
-    from quizzes.models import Question
+def _quiz_rows() -> dict[int, list]:
+    """Each quiz's questions (base row, then subclass row) and options, in file order.
 
-    base = Question.objects.non_polymorphic().get(pk=question.pk)
-    rows = [base]
-    if type(question) is not Question:
-        rows.append(question)
+    A fixed number of queries whatever the size of the course: base rows in one query,
+    subclass rows in one query per type, options in one; the related rows that natural
+    keys read (quiz, lesson, content type, question) come with them."""
+    from quizzes.models import Option, Question
+
+    bases = list(
+        Question.objects.non_polymorphic()
+        .select_related("quiz", "lesson", "polymorphic_ctype")
+        .order_by("quiz_id", "order", "slug")
+    )
+    children = {}
+    for model in {base.polymorphic_ctype.model_class() for base in bases} - {Question}:
+        children.update({child.pk: child for child in model.objects.non_polymorphic()})
+    options: dict[int, list] = {}
+    for option in Option.objects.select_related("question").order_by("order", "key"):
+        options.setdefault(option.question_id, []).append(option)
+    rows: dict[int, list] = {}
+    for base in bases:
+        quiz_rows = rows.setdefault(base.quiz_id, [])
+        quiz_rows.append(base)
+        if base.pk in children:
+            quiz_rows.append(children[base.pk])
+        quiz_rows.extend(options.get(base.pk, []))
     return rows
 
 
 def export_content(target: Path = FIXTURES_DIR) -> list[Path]:
     """Write every piece of course content to `target`, in a stable order."""
-    from quizzes.models import Option, Quiz
+    from quizzes.models import Quiz
 
     written = []
     for old in list((target / "course").glob("*.json")) + list((target / "quizzes").glob("*.json")):
         old.unlink()
     written.append(_write(target / "course" / "00-course.json", Course.objects.order_by("slug")))
-    for module in Module.objects.order_by("order", "slug"):
-        lessons = list(Lesson.objects.filter(module=module).order_by("order", "slug"))
-        written.append(_write(target / "course" / f"{module.order:02d}-{module.slug}.json", [module, *lessons]))
-    for quiz in Quiz.objects.order_by("slug"):
-        rows = [quiz]
-        for question in quiz.questions.order_by("order", "slug"):
-            rows.extend(question_rows(question))
-            rows.extend(Option.objects.filter(question=question).order_by("order", "key"))
-        written.append(_write(target / "quizzes" / f"{quiz.slug}.json", rows))
+    lessons: dict[int, list] = {}
+    for lesson in Lesson.objects.select_related("module").order_by("order", "slug"):
+        lessons.setdefault(lesson.module_id, []).append(lesson)
+    for module in Module.objects.select_related("course").order_by("order", "slug"):
+        written.append(_write(
+            target / "course" / f"{module.order:02d}-{module.slug}.json", [module, *lessons.get(module.pk, [])]
+        ))
+    quiz_rows = _quiz_rows()
+    for quiz in Quiz.objects.select_related("module", "lesson").order_by("slug"):
+        written.append(_write(target / "quizzes" / f"{quiz.slug}.json", [quiz, *quiz_rows.get(quiz.pk, [])]))
     written.append(_write(target / "directory.json", Contact.objects.order_by("departement", "order", "slug")))
     return written
 

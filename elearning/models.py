@@ -445,6 +445,8 @@ class ConfidenceRating(models.Model):
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4"),
             models.UniqueConstraint(fields=["user", "phase", "skill"], name="unique_confidence_rating"),
         ]
+        # Covers the cohort's before/after confidence means (elearning/reports.py).
+        indexes = [models.Index(fields=["cohort", "phase", "skill", "value"], name="confidence_report_idx")]
 
 
 def new_certificate_code() -> str:

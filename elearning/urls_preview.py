@@ -1,3 +1,12 @@
-"""Editor previews (built in elearning/views_preview.py)."""
+"""Editor previews (built in elearning/views_preview.py), mounted at /apercu/."""
+from django.urls import path
 
-urlpatterns = []
+from elearning import views_preview
+
+app_name = "preview"
+
+urlpatterns = [
+    path("lecon/<int:pk>/", views_preview.lesson_preview, name="lesson"),
+    path("question/<int:pk>/", views_preview.question_preview, name="question"),
+    path("quiz/<int:pk>/", views_preview.quiz_preview, name="quiz"),
+]

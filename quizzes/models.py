@@ -189,7 +189,7 @@ class Question(PolymorphicModel):
         if not options:
             errors.append("Ajoutez au moins une option.")
         if any(not (o.feedback or "").strip() for o in options):
-            errors.append("Chaque option doit avoir son explication (retour au learner).")
+            errors.append("Chaque option doit avoir son explication (le retour affiché à l’apprenant·e).")
         return errors
 
 
@@ -442,6 +442,10 @@ class Answer(models.Model):
     class Meta:
         ordering = ["attempt", "order"]
         verbose_name = "réponse"
+        # Covers the trainer reports (elearning/reports.py): per-question and per-skill
+        # aggregates over a cohort's best attempts read the index only, never the snapshot text.
+        indexes = [models.Index(fields=["attempt", "question", "skill", "is_correct", "score"],
+                                name="answer_report_idx")]
 
 
 class AnswerOption(models.Model):
@@ -461,6 +465,8 @@ class AnswerOption(models.Model):
 
     class Meta:
         ordering = ["answer", "order"]
+        # Covers the item analysis: how often each option was chosen in a cohort's best attempts.
+        indexes = [models.Index(fields=["answer", "chosen", "option", "is_correct"], name="answeroption_report_idx")]
 
 
 class QuizResult(models.Model):
@@ -480,3 +486,6 @@ class QuizResult(models.Model):
     class Meta:
         verbose_name = "résultat"
         constraints = [models.UniqueConstraint(fields=["user", "quiz"], name="unique_quiz_result")]
+        # Covers the trainer reports: a cohort's results per quiz, in score order (median).
+        indexes = [models.Index(fields=["cohort", "quiz", "best_score", "passed", "best_attempt"],
+                                name="quizresult_report_idx")]

@@ -4,12 +4,12 @@ import random
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from elearning import accounts
-from elearning.models import EDITORS_GROUP, Cohort, Departement, Membership, Organisation, Profession, User
+from elearning.editors import ensure_editors_group
+from elearning.models import Cohort, Departement, Membership, Organisation, Profession, User
 from elearning.progress import mark_lesson_done
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Quiz
@@ -20,22 +20,6 @@ ORGS = [
     ("demo-sud", "Démo Sud", Organisation.Kind.SCHOOL, "formateur.sud@demo.test", "Marc", "Sudre", "sud", "Groupe Sud 2026", "91"),
 ]
 FIRST_NAMES = ["Amina", "Bastien", "Chloé", "David", "Emma", "Farid", "Gaëlle", "Hugo", "Inès", "Julien", "Karima", "Louis"]
-
-
-def ensure_editors_group() -> Group:
-    """Editors change course content and the directory, never learner data."""
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    content_models = {
-        "elearning": ["course", "module", "lesson", "contact"],
-        "quizzes": ["quiz", "question", "signalquestion", "decisionquestion", "wordingquestion",
-                    "singlechoicequestion", "multiplechoicequestion", "option"],
-    }
-    perms = Permission.objects.filter(
-        content_type__app_label__in=content_models,
-        content_type__model__in=[m for models in content_models.values() for m in models],
-    )
-    group.permissions.set(perms)
-    return group
 
 
 class Command(BaseCommand):
