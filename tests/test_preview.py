@@ -164,3 +164,20 @@ def test_preview_respects_the_content_security_policy(editor_client, content):
     html = response.content.decode()
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert " style=" not in html and "<script>" not in html
+
+
+def test_lesson_preview_button_records_nothing(db, client):
+    """An editor previewing a lesson cannot mark it done for their own account by mistake."""
+    from django.contrib.auth.models import Group
+
+    from elearning.editors import sync_editors_group  # noqa: F401  (group exists after migrate)
+    from elearning.models import EDITORS_GROUP, Lesson
+    from tests.conftest import build_course, make_user
+
+    build_course()
+    editor = make_user("ed@example.test", is_staff=True)
+    editor.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
+    client.force_login(editor)
+    lesson = Lesson.objects.first()
+    html = client.get(f"/apercu/lecon/{lesson.pk}/").content.decode()
+    assert "inactif dans l" in html and "/terminer/" not in html
