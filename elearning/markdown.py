@@ -9,6 +9,7 @@ Callouts use the blockquote syntax:
 and become <aside class="callout callout-chiffre">.
 """
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -103,6 +104,13 @@ def render(text: str) -> SafeString:
     """Markdown → safe HTML. Raw HTML written by an author is sanitised, not trusted."""
     if not text:
         return mark_safe("")
+    return _render(str(text))
+
+
+# Lessons are read far more often than edited: keep the rendering of recent texts per process.
+# The key is the text itself, so an edit can never be served stale.
+@lru_cache(maxsize=512)
+def _render(text: str) -> SafeString:
     source, blocks = _extract_callouts(text)
     html = _convert(source)
     for index, block in enumerate(blocks):

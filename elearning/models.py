@@ -274,6 +274,13 @@ class LessonManager(SlugManager.from_queryset(PublishedQuerySet)):
 
 
 WORDS_PER_MINUTE = 200
+# Reading time is estimated from the length of the text (about 6 characters per French word,
+# space included) so that the database can compute it without sending every lesson's text.
+CHARS_PER_WORD = 6
+
+
+def reading_minutes_for(char_count: int) -> int:
+    return max(1, math.ceil(char_count / (CHARS_PER_WORD * WORDS_PER_MINUTE)))
 
 
 class Lesson(models.Model):
@@ -312,13 +319,19 @@ class Lesson(models.Model):
     natural_key.dependencies = ["elearning.module"]
 
     def get_absolute_url(self):
-        return reverse("lesson", args=[self.module.slug, self.slug])
+        # Memoised on the instance (keyed by the slugs, so an edit is never stale): the
+        # table of contents asks for it for every lesson of the module on every page.
+        key = (self.module.slug, self.slug)
+        cached = self.__dict__.get("_url")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_url"] = (key, reverse("lesson", args=list(key)))
+        return cached[1]
 
     @property
     def reading_minutes(self) -> int:
         # Computed from the text, never stored: loaddata skips save(), and the figure
         # must follow the text after each edit.
-        return max(1, math.ceil(len(self.body.split()) / WORDS_PER_MINUTE))
+        return reading_minutes_for(len(self.body))
 
 
 class LessonCompletion(models.Model):

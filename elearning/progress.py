@@ -10,13 +10,16 @@ Content added after a learner completed: completion is computed, never stored, s
 published lesson or quiz makes the module incomplete again until the learner does it. A
 certificate already issued stays valid: it attests what was completed on its date.
 """
+import time
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from elearning.models import Course, Lesson, LessonCompletion, Module, WORDS_PER_MINUTE
+from elearning.models import Course, Lesson, LessonCompletion, Module
 
 # Minutes counted for a quiz question when estimating the time left.
 MINUTES_PER_QUESTION = 1.5
@@ -142,62 +145,113 @@ class CourseProgress:
         return None
 
 
-def course_progress(user, course: Course | None = None) -> CourseProgress:
-    """Everything the learner's dashboard and lesson pages need, in a fixed number of queries."""
-    from quizzes.models import Question, Quiz, QuizResult
+@dataclass
+class CourseStructure:
+    """The published modules, lessons (with their text) and quizzes of a course: what every
+    learner shares, and all a lesson page needs besides the learner's own rows."""
 
+    course: Course | None
+    modules: list
+    lessons: list
+    quizzes: list
+
+    def lesson(self, module_slug: str, lesson_slug: str) -> Lesson | None:
+        return next(
+            (item for item in self.lessons if item.slug == lesson_slug and item.module.slug == module_slug),
+            None,
+        )
+
+
+_structure_cache: dict[int | None, tuple[int, float, CourseStructure]] = {}
+_content_generation = 0
+STRUCTURE_MODELS = {"elearning.course", "elearning.module", "elearning.lesson", "quizzes.quiz"}
+
+
+def content_changed(sender, **kwargs) -> None:
+    """Signal receiver: content was saved or deleted in this process; forget the structure.
+    Connected without a sender because question subclasses send as themselves."""
+    global _content_generation
+    from quizzes.models import Question
+
+    if sender._meta.label_lower in STRUCTURE_MODELS or issubclass(sender, Question):
+        _content_generation += 1
+
+
+def course_structure(course: Course | None = None) -> CourseStructure:
+    """Four queries, or none while this process's copy is fresh (settings.
+    COURSE_STRUCTURE_CACHE_SECONDS; a save in this process drops it at once; other processes
+    see an edit within that delay). Without `course`: the site's course."""
+    from quizzes.models import Quiz
+
+    ttl = settings.COURSE_STRUCTURE_CACHE_SECONDS
+    now = time.monotonic()
+    key = course.pk if course else None
+    cached = _structure_cache.get(key)
+    if ttl and cached and cached[0] == _content_generation and cached[1] > now:
+        return cached[2]
+    generation = _content_generation
     course = course or Course.objects.first()
-    if course is None:
-        return CourseProgress(course=None, modules=[])
-    modules = list(Module.objects.published().filter(course=course).order_by("order", "id"))
+    modules = list(Module.objects.published().filter(course=course).order_by("order", "id")) if course else []
     lessons = list(
         Lesson.objects.published()
         .filter(module__in=modules)
-        .only("id", "slug", "title", "order", "module_id", "body", "module__slug")
-        .select_related("module")
-        .order_by("order", "id")
+        .select_related("module__course")
+        .order_by("module__order", "order", "id")
     )
     quizzes = list(
-        Quiz.objects.published().filter(module__in=modules).order_by("order", "id")
+        Quiz.objects.published()
+        .filter(module__in=modules)
+        .annotate(n_questions=Count("questions", filter=Q(questions__archived=False)))
+        .order_by("order", "id")
     )
-    question_counts = dict(
-        Question.objects.non_polymorphic()
-        .filter(quiz__in=quizzes, archived=False)
-        .values_list("quiz_id")
-        .annotate(n=Count("id"))
-        .values_list("quiz_id", "n")
-    )
+    structure = CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
+    if ttl:
+        _structure_cache[key] = (generation, now + ttl, structure)
+    return structure
+
+
+def course_progress(user, course: Course | None = None, *, structure: CourseStructure | None = None) -> CourseProgress:
+    """Everything the learner's dashboard and lesson pages need, in a fixed number of queries."""
+    from quizzes.models import Quiz, QuizResult
+
+    structure = structure or course_structure(course)
+    if structure.course is None:
+        return CourseProgress(course=None, modules=[])
+    lesson_ids = [lesson.id for lesson in structure.lessons]
+    quiz_ids = [quiz.id for quiz in structure.quizzes]
     done_ids = set(
-        LessonCompletion.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
+        LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True)
     )
-    results = {
-        r.quiz_id: r
-        for r in QuizResult.objects.filter(user=user)
-        .filter(Q(quiz__in=quizzes) | Q(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]))
-        .select_related("quiz")
-        .only("quiz_id", "best_score", "passed", "attempts_count", "quiz__kind")
-    }
-    by_module = {m.id: ModuleProgress(module=m) for m in modules}
-    for lesson in lessons:
-        words = len(lesson.body.split())
+    # One query for the course's quizzes and the two self-assessment tests (outside modules).
+    results = {}
+    self_kinds_done = set()
+    for quiz_id, kind, passed, best_score, attempts in (
+        QuizResult.objects.filter(user=user)
+        .filter(Q(quiz_id__in=quiz_ids) | Q(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]))
+        .values_list("quiz_id", "quiz__kind", "passed", "best_score", "attempts_count")
+    ):
+        results[quiz_id] = (passed, best_score, attempts)
+        if kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
+            self_kinds_done.add(kind)
+    by_module = {m.id: ModuleProgress(module=m) for m in structure.modules}
+    for lesson in structure.lessons:
         by_module[lesson.module_id].lessons.append(
-            LessonState(lesson=lesson, done=lesson.id in done_ids, minutes=max(1, -(-words // WORDS_PER_MINUTE)))
+            LessonState(lesson=lesson, done=lesson.id in done_ids, minutes=lesson.reading_minutes)
         )
-    for quiz in quizzes:
-        result = results.get(quiz.id)
+    for quiz in structure.quizzes:
+        passed, best_score, attempts = results.get(quiz.id, (False, None, 0))
         by_module[quiz.module_id].quizzes.append(
             QuizState(
                 quiz=quiz,
-                passed=bool(result and result.passed),
-                best_score=result.best_score if result else None,
-                attempts=result.attempts_count if result else 0,
-                minutes=round(question_counts.get(quiz.id, 0) * MINUTES_PER_QUESTION),
+                passed=passed,
+                best_score=best_score,
+                attempts=attempts,
+                minutes=round(quiz.n_questions * MINUTES_PER_QUESTION),
             )
         )
-    kinds_done = {r.quiz.kind for r in results.values()}
     return CourseProgress(
-        course=course,
+        course=structure.course,
         modules=list(by_module.values()),
-        self_before_done=Quiz.Kind.SELF_BEFORE in kinds_done,
-        self_after_done=Quiz.Kind.SELF_AFTER in kinds_done,
+        self_before_done=Quiz.Kind.SELF_BEFORE in self_kinds_done,
+        self_after_done=Quiz.Kind.SELF_AFTER in self_kinds_done,
     )

@@ -233,3 +233,10 @@ LOGGING = {
 }
 
 SITE_NAME = "Repères"
+
+# The course's structure (modules, lessons, quizzes) is read on every lesson page and changes
+# rarely: each process keeps it this many seconds, and drops it at once when content is saved
+# in that process. Off under pytest, where every test builds its own content.
+COURSE_STRUCTURE_CACHE_SECONDS = int(
+    os.environ.get("COURSE_STRUCTURE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "30")
+)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from elearning import accounts
 from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
 from elearning.models import IDF_DEPARTEMENTS, Contact, Course, Departement, Lesson, Module
-from elearning.progress import course_progress, mark_lesson_done
+from elearning.progress import course_progress, course_structure, mark_lesson_done
 
 
 def home(request):
@@ -47,13 +47,15 @@ def content_notice(request):
 
 @login_required
 def lesson_detail(request, module_slug, lesson_slug):
-    lesson = get_object_or_404(
-        Lesson.objects.published().select_related("module__course"),
-        slug=lesson_slug, module__slug=module_slug, module__status="published",
-    )
+    # The lesson comes from the shared course structure (published lessons of published
+    # modules only): the page costs only the learner's own rows.
+    structure = course_structure()
+    lesson = structure.lesson(module_slug, lesson_slug)
+    if lesson is None:
+        raise Http404("Leçon introuvable")
     if request.user.content_notice_seen_at is None:
         return redirect(f"/avertissement/?next={lesson.get_absolute_url()}")
-    progress = course_progress(request.user, lesson.module.course)
+    progress = course_progress(request.user, structure=structure)
     module_progress = next(m for m in progress.modules if m.module.id == lesson.module_id)
     ordered = [s.lesson for m in progress.modules for s in m.lessons]
     index = next(i for i, item in enumerate(ordered) if item.id == lesson.id)

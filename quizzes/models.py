@@ -77,7 +77,10 @@ class Quiz(models.Model):
     natural_key.dependencies = ["elearning.module", "elearning.lesson"]
 
     def get_absolute_url(self):
-        return reverse("quiz", args=[self.slug])
+        cached = self.__dict__.get("_url")
+        if cached is None or cached[0] != self.slug:
+            cached = self.__dict__["_url"] = (self.slug, reverse("quiz", args=[self.slug]))
+        return cached[1]
 
     @property
     def counts_for_progress(self):

@@ -283,3 +283,23 @@ def test_scenario_quiz_counts_in_its_module(course, learner):
     assert not course_progress(learner).complete
     take(learner, quiz)
     assert course_progress(learner).complete
+
+
+def test_course_structure_cache_is_dropped_when_content_changes(course, learner, settings):
+    """With the per-process cache on, an editor's change shows at once in that process."""
+    from elearning import progress
+
+    settings.COURSE_STRUCTURE_CACHE_SECONDS = 60
+    progress._structure_cache.clear()
+    first = course_progress(learner)
+    with CaptureQueriesContext(connection) as ctx:
+        course_progress(learner)
+    assert len(ctx.captured_queries) == 2  # only the learner's own rows
+    Lesson.objects.create(module=Module.objects.first(), slug="ajout", title="Ajout", order=9, body="x")
+    assert len(course_progress(learner).modules[0].lessons) == len(first.modules[0].lessons) + 1
+    question = SingleChoiceQuestion.objects.first()
+    question.archived = True
+    question.save()
+    quiz_state = next(q for m in course_progress(learner).modules for q in m.quizzes if q.quiz.pk == question.quiz_id)
+    assert quiz_state.minutes == 0
+    progress._structure_cache.clear()
