@@ -2,7 +2,6 @@
 from django.db import OperationalError
 from django.template.response import TemplateResponse
 
-
 BUSY_MARKERS = ("database is locked", "database table is locked", "could not obtain lock", "lock timeout")
 
 

@@ -203,6 +203,9 @@ class Enrolment(models.Model):
         verbose_name = "inscription"
         constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="unique_enrolment")]
 
+    def __str__(self):
+        return f"{self.user} — {self.cohort}"
+
 
 # --- Course content -----------------------------------------------------------------------
 
@@ -346,6 +349,9 @@ class LessonCompletion(models.Model):
         verbose_name_plural = "leçons terminées"
         constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_completion")]
 
+    def __str__(self):
+        return f"{self.lesson} ({self.completed_at:%d/%m/%Y})"
+
 
 # --- Referral directory ---------------------------------------------------------------------
 
@@ -461,6 +467,9 @@ class ConfidenceRating(models.Model):
         # Covers the cohort's before/after confidence means (elearning/reports.py).
         indexes = [models.Index(fields=["cohort", "phase", "skill", "value"], name="confidence_report_idx")]
 
+    def __str__(self):
+        return f"{self.get_skill_display()} {self.get_phase_display().lower()} : {self.value}/4"
+
 
 def new_certificate_code() -> str:
     # 128 bits of randomness: unguessable, and short enough to type.
@@ -483,6 +492,9 @@ class Certificate(models.Model):
         verbose_name = "attestation de suivi"
         verbose_name_plural = "attestations de suivi"
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_certificate")]
+
+    def __str__(self):
+        return f"Attestation {self.course_title} ({self.completed_on:%d/%m/%Y})"
 
     def get_absolute_url(self):
         return reverse("certificate_verify", args=[self.code])

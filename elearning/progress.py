@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse

@@ -14,8 +14,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context on purpose: the failure may come from a
     # context processor or the database.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())

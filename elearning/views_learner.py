@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from elearning.certificates import CourseNotComplete, certificate_pdf, issue_certificate
@@ -14,9 +14,9 @@ from elearning.forms import DeleteAccountForm
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress import course_progress
 from elearning.selfassessment import CONFIDENCE_LABELS, SKILL_QUESTIONS, comparison, record_confidence
+from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
 from quizzes.views import _new_token, _quiz_context, handle_submission
-from quizzes.attempts import load_quiz
 
 
 @login_required

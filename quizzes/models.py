@@ -1,7 +1,7 @@
 """Quizzes, the question types (one polymorphic subclass each, grading itself),
 attempts and the snapshot of what each learner saw and chose."""
-from dataclasses import dataclass, field
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
@@ -421,6 +421,9 @@ class Attempt(models.Model):
         ]
         indexes = [models.Index(fields=["cohort", "quiz"])]
 
+    def __str__(self):
+        return f"{self.quiz_title} — {round(self.score * 100)} %"
+
     def get_absolute_url(self):
         return reverse("quiz_result", args=[self.quiz.slug, self.pk])
 
@@ -450,6 +453,9 @@ class Answer(models.Model):
         indexes = [models.Index(fields=["attempt", "question", "skill", "is_correct", "score"],
                                 name="answer_report_idx")]
 
+    def __str__(self):
+        return self.title
+
 
 class AnswerOption(models.Model):
     """Snapshot of one option shown in an answer: its text, whether it was right at that
@@ -470,6 +476,9 @@ class AnswerOption(models.Model):
         ordering = ["answer", "order"]
         # Covers the item analysis: how often each option was chosen in a cohort's best attempts.
         indexes = [models.Index(fields=["answer", "chosen", "option", "is_correct"], name="answeroption_report_idx")]
+
+    def __str__(self):
+        return self.text[:80]
 
 
 class QuizResult(models.Model):
@@ -492,3 +501,6 @@ class QuizResult(models.Model):
         # Covers the trainer reports: a cohort's results per quiz, in score order (median).
         indexes = [models.Index(fields=["cohort", "quiz", "best_score", "passed", "best_attempt"],
                                 name="quizresult_report_idx")]
+
+    def __str__(self):
+        return f"{self.quiz} — {round(self.best_score * 100)} %"

@@ -8,8 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import (
-    Answer, Attempt, DecisionQuestion, MultipleChoiceQuestion, Option, Question, QuizResult,
-    SignalQuestion, SingleChoiceQuestion, WordingQuestion,
+    Answer,
+    Attempt,
+    DecisionQuestion,
+    MultipleChoiceQuestion,
+    Option,
+    Question,
+    QuizResult,
+    SignalQuestion,
+    SingleChoiceQuestion,
+    WordingQuestion,
 )
 from tests.conftest import add_options, build_course, build_scenario_quiz, make_user
 
@@ -292,7 +300,8 @@ def test_quiz_page_and_submit_queries_do_not_grow_with_questions(db, learner_cli
     for quiz in (small, large):
         content = load_quiz(quiz)
         page = {}
-        counts[(quiz.slug, "page")] = _count(lambda q=quiz: page.setdefault("html", learner_client.get(f"/quiz/{q.slug}/").content.decode()))
+        counts[(quiz.slug, "page")] = _count(
+            lambda q=quiz, p=page: p.setdefault("html", learner_client.get(f"/quiz/{q.slug}/").content.decode()))
         data = answer_all(content) | {"token": token_from(page["html"])}
         counts[(quiz.slug, "submit")] = _count(lambda q=quiz, d=data: learner_client.post(f"/quiz/{q.slug}/envoyer/", d))
     assert counts[("petit", "page")] == counts[("grand", "page")]

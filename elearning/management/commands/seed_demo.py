@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo est refusé quand DEBUG est désactivé (ajoutez --force si vous êtes sûr·e).")
         with transaction.atomic():
             self._seed()
-        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe « %s ») :" % PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes. Comptes (mot de passe « {PASSWORD} ») :"))
         for line in [
             "  admin@demo.test (superutilisateur)", "  editrice@demo.test (éditrice de contenu)",
             "  formatrice.nord@demo.test, formateur.sud@demo.test (formateur·rices)",
