@@ -15,7 +15,15 @@ from elearning.progress import course_progress, mark_lesson_done
 from elearning.selfassessment import comparison, record_confidence
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Attempt, Quiz, QuizResult, SingleChoiceQuestion, WordingQuestion
-from tests.conftest import add_options, build_course, build_scenario_quiz, enrol, make_cohort, make_org, make_user
+from tests.conftest import (
+    add_options,
+    build_course,
+    build_scenario_quiz,
+    enrol,
+    make_cohort,
+    make_org,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
