@@ -1,0 +1,32 @@
+"""The pages a person meets when something goes wrong are as accessible as the others."""
+import pytest
+from django.template import loader
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_not_found_page_is_accessible(page):
+    """A mistyped address gives a French page, with a way back, and no WCAG A/AA violation."""
+    response = page.goto("/cette-page-n-existe-pas/")
+    assert response.status == 404
+    assert "Page introuvable" in page.inner_text("h1")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("template, status, heading", [
+    ("503.html", 503, "Service momentanément occupé"),
+    ("500.html", 500, "Une erreur est survenue"),
+])
+def test_busy_and_error_pages_are_accessible(page, template, status, heading, live_server):
+    """The « réessayez dans un instant » page (database busy) and the error page, as the server
+    sends them (tests/test_faults.py triggers the real 503), have no WCAG A/AA violation."""
+    html = loader.get_template(template).render()
+    page.route("**/page-d-erreur/", lambda route: route.fulfill(status=status, body=html,
+                                                                  content_type="text/html; charset=utf-8"))
+    response = page.goto("/page-d-erreur/")
+    assert response.status == status
+    assert page.inner_text("h1") == heading
+    assert page.locator("link[rel=stylesheet]").evaluate("l => l.sheet !== null && l.sheet.cssRules.length > 0")
+    assert_accessible(page)

@@ -1,0 +1,96 @@
+"""Prepare a database for a load or fault run: migrate, the course, one cohort of learners
+already signed in (their session rows are created here, so the run measures lessons and
+quizzes, not password hashing), and a JSON file telling the clients what to fetch.
+
+Run by tests/load/harness.py with the server's environment (DATABASE_URL or SQLITE_PATH,
+DJANGO_SETTINGS_MODULE=tests.load.server_settings).
+
+    prepare.py --course real|small --learners 100 --out plan.json
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--course", choices=["real", "small"], default="real")
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if args.course == "real":
+        call_command("load_course", verbosity=0)
+    else:
+        from tests.conftest import build_course, build_scenario_quiz
+
+        _, modules, _ = build_course(n_modules=2, lessons_per_module=2)
+        build_scenario_quiz(modules[-1])
+    plan = {"learners": make_learners(args.learners), **course_plan()}
+    Path(args.out).write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def make_learners(count: int) -> list[dict]:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from elearning.models import Cohort, Enrolment, Membership, Organisation, User
+
+    org = Organisation.objects.create(slug="charge", name="Organisation de charge")
+    cohort = Cohort.objects.create(organisation=org, name="Groupe de charge")
+    password = make_password("Charge-Reperes-2026!")  # hashed once, shared: a test account
+    now = timezone.now()
+    User.objects.bulk_create([
+        User(email=f"apprenant{i}@charge.test", password=password, first_name="Apprenant", last_name=str(i),
+             content_notice_seen_at=now)
+        for i in range(1, count + 1)
+    ])
+    users = list(User.objects.filter(email__endswith="@charge.test").order_by("id"))
+    Membership.objects.bulk_create([Membership(user=u, organisation=org, role=Membership.Role.LEARNER) for u in users])
+    Enrolment.objects.bulk_create([Enrolment(user=u, cohort=cohort) for u in users])
+    learners = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        learners.append({
+            "email": user.email,
+            "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+                      f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}",
+        })
+    return learners
+
+
+def course_plan() -> dict:
+    from quizzes.models import Question, Quiz
+
+    steps = []
+    for quiz in Quiz.objects.published().filter(lesson__isnull=False).select_related("lesson__module").order_by("id"):
+        lesson = quiz.lesson
+        steps.append({"lesson": lesson.get_absolute_url(), "quiz": quiz.get_absolute_url(), "slug": quiz.slug})
+    scenarios = [q.get_absolute_url() for q in Quiz.objects.published().filter(kind=Quiz.Kind.SCENARIO)]
+    questions = {
+        q.slug: Question.objects.non_polymorphic().filter(quiz=q, archived=False).count()
+        for q in Quiz.objects.published()
+    }
+    return {"steps": steps, "scenarios": scenarios, "questions": questions}
+
+
+if __name__ == "__main__":
+    main()
