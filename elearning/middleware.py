@@ -5,6 +5,10 @@ from django.template.response import TemplateResponse
 BUSY_MARKERS = ("database is locked", "database table is locked", "could not obtain lock", "lock timeout")
 
 
+def is_database_busy(exception) -> bool:
+    return isinstance(exception, OperationalError) and any(m in str(exception).lower() for m in BUSY_MARKERS)
+
+
 class DatabaseBusyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,9 +17,7 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError) and any(
-            m in str(exception).lower() for m in BUSY_MARKERS
-        ):
+        if is_database_busy(exception):
             response = TemplateResponse(request, "503.html", status=503)
             response["Retry-After"] = "5"
             return response.render()

@@ -1,4 +1,6 @@
-"""French error pages in the site layout (403 CSRF, 404, 500)."""
+"""French error pages in the site layout (403 CSRF, 404, 500, 503)."""
+import sys
+
 from django.shortcuts import render
 
 
@@ -14,9 +16,17 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context on purpose: the failure may come from a
     # context processor or the database.
-    from django.http import HttpResponseServerError
+    from django.http import HttpResponse, HttpResponseServerError
     from django.template import loader
 
+    from elearning.middleware import is_database_busy
+
+    # A lock that outlasted the timeout outside the view (saving the session after it, say)
+    # still deserves "réessayez dans un instant", not "erreur du serveur".
+    if is_database_busy(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "5"
+        return response
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())
 

@@ -168,3 +168,27 @@ def test_demo_seed_is_idempotent_and_refused_without_debug(settings):
 @override_settings(DEBUG=False)
 def test_no_personal_data_in_logging_config():
     assert settings.AXES_ENABLE_ACCESS_FAILURE_LOG is False
+
+
+@pytest.mark.django_db
+def test_lock_outside_the_view_still_gives_503(monkeypatch):
+    """A lock that times out while saving the session after the view: 503, not 500."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.db import OperationalError
+
+    def locked(self, request, response):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(SessionMiddleware, "process_response", locked)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    assert "réessayez dans un instant" in response.content.decode()
+    assert response["Retry-After"] == "5"
+
+
+def test_postgres_gets_a_lock_timeout():
+    env = {**os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:1/x", "DB_LOCK_TIMEOUT_SECONDS": "3", "DEBUG": "1"}
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "elearning.settings"},
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "lock_timeout=3000" in out.stdout
