@@ -1,5 +1,5 @@
 """Learners, each already signed in (tests/load/prepare.py), doing lesson → quiz → submit →
-result, with a think time between steps drawn between REPERES_LOAD_THINK seconds ("5-15" by
+result, with a think time between steps drawn between REPERES_LOAD_THINK seconds ("1-3" by
 default: a person reads a lesson and answers a quiz far more slowly; see run_load.py).
 
 Reads the plan from REPERES_LOAD_PLAN; writes the figures to REPERES_LOAD_STATS when it stops:
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.load.harness import csrf_from_cookie, quiz_form  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["REPERES_LOAD_PLAN"]).read_text(encoding="utf-8"))
-THINK = tuple(float(x) for x in os.environ.get("REPERES_LOAD_THINK", "5-15").split("-"))
+THINK = tuple(float(x) for x in os.environ.get("REPERES_LOAD_THINK", "1-3").split("-"))
 _free_learners = list(PLAN["learners"])
 SENT = Counter()
 FAILURES = Counter()

@@ -2,8 +2,9 @@
 
 For each database: a fresh database, migrate, the real course (load_course), 100 learner
 accounts, gunicorn with 2 workers and the production settings on 127.0.0.1, then locust headless
-for 60 s with 100 learners doing lesson → quiz → submit, 5 to 15 s of think time between steps
-(tests/load/locustfile.py; `--think 1-3` squeezes it to measure capacity), then the
+for 60 s with 100 learners doing lesson → quiz → submit, 1 to 3 s of think time between steps
+(tests/load/locustfile.py: about 60 requests/s, far more than 100 real readers; `--think 5-15`
+for a reading pace), then the
 attempts counted in the database. Prints `name: value` lines, prefixed `sqlite_` / `postgres_`:
 requests, errors, page_p95_ms (lesson, quiz and result pages), submit_p95_ms, attempts_sent,
 attempts_stored; then two figures to read them by: server_cpu_ms_per_request (gunicorn and
@@ -170,7 +171,7 @@ def main() -> int:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--think", default="5-15", help="secondes entre deux étapes, min-max (défaut 5-15)")
+    parser.add_argument("--think", default="1-3", help="secondes entre deux étapes, min-max (défaut 1-3)")
     args = parser.parse_args()
     results = {}
     kinds = [args.only] if args.only else ["sqlite", "postgres"]

@@ -2,9 +2,8 @@
 127.0.0.1, with three knobs those runs need and production leaves alone:
 
 - REPERES_STATIC_ROOT: where `collectstatic` writes (a temporary folder, not the project's);
-- REPERES_SQLITE_TIMEOUT_S: SQLite's busy timeout, in seconds. It sets both places that hold it
-  in elearning/settings.py — the driver's `timeout` and `PRAGMA busy_timeout` in
-  `init_command` — because the PRAGMA runs after connecting and would win alone;
+- REPERES_SQLITE_TIMEOUT_S: SQLite's busy timeout, in seconds (the driver's `timeout`; a
+  `PRAGMA busy_timeout` in `init_command`, if one is ever added back, is rewritten too);
 - REPERES_PG_LOCK_TIMEOUT_MS: PostgreSQL's `lock_timeout` for the server's sessions.
 """
 import os
