@@ -19,7 +19,7 @@ from elearning.progress import LessonState, ModuleProgress, QuizState
 
 # `_extra_text` is the snapshot's own rendering of the legal basis and key points: the
 # preview shows exactly what an attempt would store.
-from quizzes.attempts import QuizContent, _extra_text, load_quiz, parse_choices
+from quizzes.attempts import QuizContent, _extra_text, grade_all, load_quiz, parse_choices, reaches
 from quizzes.models import AnswerOption, Option, Question, Quiz
 
 
@@ -165,9 +165,9 @@ class _Rows(list):
 
 def _graded(content: QuizContent, chosen) -> SimpleNamespace:
     """What `quizzes.attempts.submit` would snapshot, built in memory only."""
+    score, grades = grade_all(content, chosen)
     answers = _Rows()
-    for number, question in enumerate(content.questions, start=1):
-        grade = question.grade(chosen[question.id], content.options[question.id])
+    for number, (question, grade) in enumerate(zip(content.questions, grades, strict=True), start=1):
         answers.append(SimpleNamespace(
             pk=number,
             title=question.title,
@@ -187,10 +187,9 @@ def _graded(content: QuizContent, chosen) -> SimpleNamespace:
                 for position, fb in enumerate(grade.options, start=1)
             ),
         ))
-    score = sum(answer.score for answer in answers) / len(answers)
     quiz = content.quiz
     return SimpleNamespace(
         quiz_title=quiz.title, score=score, pass_mark=quiz.pass_mark,
-        passed=score >= quiz.pass_mark - 1e-9, answers=answers,
+        passed=reaches(score, quiz.pass_mark), answers=answers,
     )
 

@@ -78,14 +78,22 @@ def submit(*, user, content: QuizContent, chosen: dict[int, set[int]], submissio
         return Attempt.objects.get(user=user, submission_key=submission_key)
 
 
+def grade_all(content: QuizContent, chosen: dict[int, set[int]]) -> tuple[float, list]:
+    """Each question grades itself; the quiz score is their mean, in [0, 1]. Pure: the
+    submit path stores it, the editors' preview only shows it."""
+    grades = [question.grade(chosen[question.id], content.options[question.id]) for question in content.questions]
+    score = sum(g.score for g in grades) / len(grades) if grades else 0.0
+    return min(1.0, max(0.0, score)), grades
+
+
+def reaches(score: float, pass_mark: float) -> bool:
+    return score >= pass_mark - 1e-9  # 0.7 stored as 0.6999… still passes at 70 %
+
+
 def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
     quiz = content.quiz
     now = timezone.now()
-    grades = []
-    for question in content.questions:
-        grades.append(question.grade(chosen[question.id], content.options[question.id]))
-    score = sum(g.score for g in grades) / len(grades) if grades else 0.0
-    score = min(1.0, max(0.0, score))
+    score, grades = grade_all(content, chosen)
     cohort_id = _current_cohort_id(user)
     attempt = Attempt.objects.create(
         user=user,
@@ -97,7 +105,7 @@ def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
         submitted_at=now,
         score=score,
         pass_mark=quiz.pass_mark,
-        passed=score >= quiz.pass_mark - 1e-9,
+        passed=reaches(score, quiz.pass_mark),
     )
     answers = Answer.objects.bulk_create(
         [

@@ -1,8 +1,11 @@
 """Plain builders for tests: a small course with one question of each type."""
+import datetime
+
 import pytest
 from django.test import Client
 
-from elearning.models import Cohort, Course, Lesson, Membership, Module, Organisation, User
+from elearning.editors import ensure_editors_group
+from elearning.models import Cohort, Contact, Course, Lesson, Membership, Module, Organisation, User
 from quizzes.models import (
     DecisionQuestion,
     MultipleChoiceQuestion,
@@ -166,3 +169,79 @@ def shipped_content(django_db_setup, django_db_blocker):
         call_command("load_course", verbosity=0)
         yield
         call_command("flush", interactive=False, verbosity=0)
+
+
+# --- Editors and the admin (issue 7) ---------------------------------------------------------
+
+
+def make_editor(email="editrice@example.test"):
+    user = make_user(email, is_staff=True)
+    user.groups.add(ensure_editors_group())
+    return user
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def build_content():
+    """A small course, a scenario quiz with one question of each type, one contact."""
+    _, modules, lessons = build_course()
+    quiz = build_scenario_quiz(modules[-1])
+    contact = Contact.objects.create(
+        slug="crip-93", name="CRIP 93", kind=Contact.Kind.CRIP, departement="93", phone="01 43 93 10 35",
+        last_checked=datetime.date(2026, 1, 5),
+    )
+    return {"modules": modules, "lessons": lessons, "quiz": quiz, "contact": contact}
+
+
+def widget_value(bound):
+    value = bound.value()
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _form_fields(form, data):
+    for name in form.fields:
+        value = widget_value(form[name])
+        if value is not None:
+            data[form.add_prefix(name)] = value
+
+
+def admin_form_data(response) -> dict:
+    """What a browser would post back from an admin add/change page, unchanged."""
+    data = {}
+    _form_fields(response.context["adminform"].form, data)
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = str(management[name].value())
+        for form in formset.forms:
+            _form_fields(form, data)
+    return data
+
+
+def option_rows(data, prefix="options"):
+    return int(data[f"{prefix}-TOTAL_FORMS"])
+
+
+
+
+@pytest.fixture
+def content(db):
+    return build_content()
+
+
+@pytest.fixture
+def editor_client(db):
+    return client_for(make_editor())

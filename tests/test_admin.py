@@ -1,13 +1,10 @@
 """The editors' admin: every page opens for a content editor, each question type included;
 learner data stays out of their reach; trainers and learners never enter the admin."""
-import datetime
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
 
-from elearning.editors import ensure_editors_group
 from elearning.models import EDITORS_GROUP, Contact, Course, Lesson, Membership, Module
 from quizzes.models import (
     DecisionQuestion,
@@ -18,7 +15,16 @@ from quizzes.models import (
     SingleChoiceQuestion,
     WordingQuestion,
 )
-from tests.conftest import build_course, build_scenario_quiz, enrol, make_cohort, make_org, make_user
+from tests.conftest import (
+    admin_form_data,
+    client_for,
+    enrol,
+    make_cohort,
+    make_editor,
+    make_org,
+    make_user,
+    widget_value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,81 +32,7 @@ QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoic
 CONTENT_MODELS = [Course, Module, Lesson, Contact, Quiz, Question, *QUESTION_TYPES]
 
 
-# --- helpers shared by the admin tests (imported by tests/test_admin_*.py) ----------------
-
-
-def make_editor(email="editrice@example.test"):
-    user = make_user(email, is_staff=True)
-    user.groups.add(ensure_editors_group())
-    return user
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def build_content():
-    """A small course, a scenario quiz with one question of each type, one contact."""
-    _, modules, lessons = build_course()
-    quiz = build_scenario_quiz(modules[-1])
-    contact = Contact.objects.create(
-        slug="crip-93", name="CRIP 93", kind=Contact.Kind.CRIP, departement="93", phone="01 43 93 10 35",
-        last_checked=datetime.date(2026, 1, 5),
-    )
-    return {"modules": modules, "lessons": lessons, "quiz": quiz, "contact": contact}
-
-
-def _widget_value(bound):
-    value = bound.value()
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "on" if value else None
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _form_fields(form, data):
-    for name in form.fields:
-        value = _widget_value(form[name])
-        if value is not None:
-            data[form.add_prefix(name)] = value
-
-
-def admin_form_data(response) -> dict:
-    """What a browser would post back from an admin add/change page, unchanged."""
-    data = {}
-    _form_fields(response.context["adminform"].form, data)
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = str(management[name].value())
-        for form in formset.forms:
-            _form_fields(form, data)
-    return data
-
-
-def option_rows(data, prefix="options"):
-    return int(data[f"{prefix}-TOTAL_FORMS"])
-
-
 # --- every page opens ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def content(db):
-    return build_content()
-
-
-@pytest.fixture
-def editor_client(db):
-    return client_for(make_editor())
 
 
 def _admin_urls(model, obj):
@@ -171,7 +103,7 @@ def test_module_and_lesson_order_and_status_edited_from_the_list(editor_client, 
         data[formset.management_form.add_prefix(name)] = str(formset.management_form[name].value())
     for form in formset.forms:
         for name in form.fields:
-            value = _widget_value(form[name])
+            value = widget_value(form[name])
             if value is not None:
                 data[form.add_prefix(name)] = value
         if form.instance.pk == lesson.pk:

@@ -4,20 +4,11 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from quizzes.models import Option, SignalQuestion
-from tests.conftest import make_user
-from tests.test_admin import admin_form_data, build_content, client_for, make_editor
+from tests.conftest import admin_form_data, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def content(db):
-    return build_content()
-
-
-@pytest.fixture
-def editor_client(db):
-    return client_for(make_editor())
 
 
 def as_loaded_from_fixtures(*objects):

@@ -5,20 +5,11 @@ import pytest
 
 from elearning.models import Membership, Status
 from quizzes.models import Attempt, DecisionQuestion, Question, QuizResult, SignalQuestion
-from tests.conftest import enrol, make_cohort, make_org, make_user
-from tests.test_admin import build_content, client_for, make_editor
+from tests.conftest import client_for, enrol, make_cohort, make_org, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def content(db):
-    return build_content()
-
-
-@pytest.fixture
-def editor_client(db):
-    return client_for(make_editor())
 
 
 def templates_used(response):
