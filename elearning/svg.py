@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
+WIDTH = 780  # room after a full bar for "100 % de réussite (12)"
 LABEL_WIDTH = 230
 BAR_WIDTH = 320
 ROW = 28
