@@ -57,19 +57,28 @@ def lesson_detail(request, module_slug, lesson_slug):
         return redirect(f"/avertissement/?next={lesson.get_absolute_url()}")
     progress = course_progress(request.user, structure=structure)
     module_progress = next(m for m in progress.modules if m.module.id == lesson.module_id)
-    ordered = [s.lesson for m in progress.modules for s in m.lessons]
-    index = next(i for i, item in enumerate(ordered) if item.id == lesson.id)
     done = any(s.done for s in module_progress.lessons if s.lesson.id == lesson.id)
     lesson_quiz = next((q.quiz for q in module_progress.quizzes if q.quiz.lesson_id == lesson.id), None)
-    return render(request, "elearning/lesson_detail.html", {
+    sequence = [s.lesson for m in progress.modules for s in m.lessons]
+    return render(request, "elearning/lesson_detail.html", lesson_context(
+        lesson=lesson, sequence=sequence, module_progress=module_progress, progress=progress,
+        done=done, lesson_quiz=lesson_quiz,
+    ))
+
+
+def lesson_context(*, lesson, sequence, module_progress, progress, done, lesson_quiz, **extra) -> dict:
+    """The lesson page's context, for learners and for the editors' preview alike."""
+    index = next(i for i, item in enumerate(sequence) if item.pk == lesson.pk)
+    return {
         "lesson": lesson,
         "module_progress": module_progress,
         "progress": progress,
-        "previous": ordered[index - 1] if index > 0 else None,
-        "next": ordered[index + 1] if index + 1 < len(ordered) else None,
+        "previous": sequence[index - 1] if index > 0 else None,
+        "next": sequence[index + 1] if index + 1 < len(sequence) else None,
         "done": done,
         "lesson_quiz": lesson_quiz,
-    })
+        **extra,
+    }
 
 
 @login_required

@@ -16,10 +16,19 @@ from django.urls import reverse
 
 from elearning.models import Lesson, Status
 from elearning.progress import LessonState, ModuleProgress, QuizState
+from elearning.views import lesson_context
 
-# `_extra_text` is the snapshot's own rendering of the legal basis and key points: the
-# preview shows exactly what an attempt would store.
-from quizzes.attempts import QuizContent, _extra_text, grade_all, load_quiz, parse_choices, reaches
+# The snapshot functions of the submit path: the preview shows exactly what an attempt
+# would store, without storing it.
+from quizzes.attempts import (
+    QuizContent,
+    answer_snapshot,
+    grade_all,
+    load_quiz,
+    option_snapshot,
+    parse_choices,
+    reaches,
+)
 from quizzes.models import AnswerOption, Option, Question, Quiz
 
 
@@ -80,27 +89,21 @@ def lesson_preview(request, pk):
         .only("id", "slug", "title", "order", "body", "module__id", "module__slug", "module__order")
     ) + [lesson]
     sequence.sort(key=lambda item: (item.module.order, item.module_id, item.order, item.id))
-    index = next(i for i, item in enumerate(sequence) if item.pk == lesson.pk)
     module_progress = ModuleProgress(module=module)
     for item in sequence:
         if item.module_id == module.pk:
             module_progress.lessons.append(LessonState(lesson=item, done=False, minutes=item.reading_minutes))
     for quiz in Quiz.objects.published().filter(module=module).order_by("order", "id"):
         module_progress.quizzes.append(QuizState(quiz=quiz, passed=False, best_score=None, attempts=0, minutes=0))
-    return render(request, "preview/lesson.html", {
-        "lesson": lesson,
-        "module_progress": module_progress,
-        "progress": None,
-        "previous": sequence[index - 1] if index > 0 else None,
-        "next": sequence[index + 1] if index + 1 < len(sequence) else None,
-        "done": False,
-        "lesson_quiz": None,
-        "preview": Banner(
+    return render(request, "preview/lesson.html", lesson_context(
+        lesson=lesson, sequence=sequence, module_progress=module_progress, progress=None,
+        done=False, lesson_quiz=None,
+        preview=Banner(
             what="la leçon telle qu'un·e apprenant·e la verra",
             notes=_lesson_notes(lesson),
             edit_url=reverse("admin:elearning_lesson_change", args=[lesson.pk]),
         ),
-    })
+    ))
 
 
 @editor_required("quizzes.view_question")
@@ -170,22 +173,10 @@ def _graded(content: QuizContent, chosen) -> SimpleNamespace:
     for number, (question, grade) in enumerate(zip(content.questions, grades, strict=True), start=1):
         answers.append(SimpleNamespace(
             pk=number,
-            title=question.title,
-            prompt=question.prompt,
-            explanation=question.explanation,
-            extra=_extra_text(question),
-            question_type=question.type_slug,
-            lesson_title=question.lesson.title if question.lesson else "",
-            lesson_url=question.lesson.get_absolute_url() if question.lesson else "",
-            score=grade.score,
-            is_correct=grade.is_correct,
             options=_Rows(
-                AnswerOption(
-                    order=position, key=fb.key, text=fb.text, is_correct=fb.is_correct, chosen=fb.chosen,
-                    feedback=fb.feedback, family=fb.family, decision=fb.decision,
-                )
-                for position, fb in enumerate(grade.options, start=1)
+                AnswerOption(order=position, **option_snapshot(fb)) for position, fb in enumerate(grade.options, start=1)
             ),
+            **answer_snapshot(question, grade),
         ))
     quiz = content.quiz
     return SimpleNamespace(

@@ -109,44 +109,43 @@ def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
     )
     answers = Answer.objects.bulk_create(
         [
-            Answer(
-                attempt=attempt,
-                question=question,
-                order=index,
-                question_type=question.type_slug,
-                title=question.title,
-                prompt=question.prompt,
-                explanation=question.explanation,
-                extra=_extra_text(question),
-                skill=question.skill,
-                lesson_title=question.lesson.title if question.lesson else "",
-                lesson_url=question.lesson.get_absolute_url() if question.lesson else "",
-                score=grade.score,
-                is_correct=grade.is_correct,
-            )
+            Answer(attempt=attempt, question=question, order=index, **answer_snapshot(question, grade))
             for index, (question, grade) in enumerate(zip(content.questions, grades, strict=True), start=1)
         ]
     )
     AnswerOption.objects.bulk_create(
         [
-            AnswerOption(
-                answer=answer,
-                option_id=fb.option_id,
-                order=position,
-                key=fb.key,
-                text=fb.text,
-                is_correct=fb.is_correct,
-                chosen=fb.chosen,
-                feedback=fb.feedback,
-                family=fb.family,
-                decision=fb.decision,
-            )
+            AnswerOption(answer=answer, option_id=fb.option_id, order=position, **option_snapshot(fb))
             for answer, grade in zip(answers, grades, strict=True)
             for position, fb in enumerate(grade.options, start=1)
         ]
     )
     _update_result(user=user, attempt=attempt, cohort_id=cohort_id)
     return attempt
+
+
+def answer_snapshot(question, grade) -> dict:
+    """What the learner saw of a question and how it was graded, frozen into the attempt."""
+    return {
+        "question_type": question.type_slug,
+        "title": question.title,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "extra": _extra_text(question),
+        "skill": question.skill,
+        "lesson_title": question.lesson.title if question.lesson else "",
+        "lesson_url": question.lesson.get_absolute_url() if question.lesson else "",
+        "score": grade.score,
+        "is_correct": grade.is_correct,
+    }
+
+
+def option_snapshot(fb) -> dict:
+    """One option as shown, whether it was right at that time, and whether it was chosen."""
+    return {
+        "key": fb.key, "text": fb.text, "is_correct": fb.is_correct, "chosen": fb.chosen,
+        "feedback": fb.feedback, "family": fb.family, "decision": fb.decision,
+    }
 
 
 def _extra_text(question) -> str:
