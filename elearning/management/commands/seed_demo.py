@@ -9,8 +9,9 @@ from django.db import transaction
 
 from elearning import accounts
 from elearning.editors import ensure_editors_group
-from elearning.models import Cohort, Departement, Membership, Organisation, Profession, User
+from elearning.models import Cohort, Departement, Membership, Organisation, Profession, Skill, User
 from elearning.progress import mark_lesson_done
+from elearning.selfassessment import record_confidence
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Quiz
 
@@ -91,24 +92,38 @@ class Command(BaseCommand):
         for lesson in lessons[:done]:
             mark_lesson_done(user=user, lesson=lesson)
         done_ids = {lesson.id for lesson in lessons[:done]}
+        # Self-assessment: everyone who started took the "before" test; those near the end
+        # also took the "after" one, with more confidence and a better score.
+        self_tests = {q.kind: q for q in Quiz.objects.published().filter(kind__in=["avant", "apres"])}
+        to_take = []
+        if done and "avant" in self_tests:
+            record_confidence(user=user, phase="avant", ratings={s: rng.choice([1, 2, 2, 3]) for s in Skill.values})
+            to_take.append((self_tests["avant"], 0.45))
         for quiz in quizzes:
             if quiz.lesson_id and quiz.lesson_id not in done_ids:
                 continue
             if not quiz.lesson_id and share < 0.9:
                 continue
-            content = load_quiz(quiz)
-            if not content.questions:
-                continue
-            skill = 0.45 + 0.5 * share
-            chosen = {}
-            for question in content.questions:
-                options = content.options[question.id]
-                right = [o.id for o in options if o.is_correct]
-                wrong = [o.id for o in options if not o.is_correct]
-                good = rng.random() < skill
-                if question.input_type == "checkbox":
-                    pick = set(right) if good else set(right[: max(1, len(right) // 2)]) | set(wrong[:1])
-                else:
-                    pick = {right[0]} if good or not wrong else {rng.choice(wrong)}
-                chosen[question.id] = pick
-            submit(user=user, content=content, chosen=chosen, submission_key=uuid.uuid4())
+            to_take.append((quiz, 0.45 + 0.5 * share))
+        if share >= 0.9 and "apres" in self_tests:
+            record_confidence(user=user, phase="apres", ratings={s: rng.choice([3, 3, 4]) for s in Skill.values})
+            to_take.append((self_tests["apres"], 0.9))
+        for quiz, skill in to_take:
+            self._answer(user, quiz, skill=skill, rng=rng)
+
+    def _answer(self, user, quiz, *, skill, rng):
+        content = load_quiz(quiz)
+        if not content.questions:
+            return
+        chosen = {}
+        for question in content.questions:
+            options = content.options[question.id]
+            right = [o.id for o in options if o.is_correct]
+            wrong = [o.id for o in options if not o.is_correct]
+            good = rng.random() < skill
+            if question.input_type == "checkbox":
+                pick = set(right) if good else set(right[: max(1, len(right) // 2)]) | set(wrong[:1])
+            else:
+                pick = {right[0]} if good or not wrong else {rng.choice(wrong)}
+            chosen[question.id] = pick
+        submit(user=user, content=content, chosen=chosen, submission_key=uuid.uuid4())
