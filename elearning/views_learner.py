@@ -9,11 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from elearning import svg
 from elearning.certificates import CourseNotComplete, certificate_pdf, issue_certificate
 from elearning.forms import DeleteAccountForm
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress import course_progress
 from elearning.selfassessment import CONFIDENCE_LABELS, SKILL_QUESTIONS, comparison, record_confidence
+from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
 from quizzes.views import _new_token, _quiz_context, handle_submission
@@ -81,7 +83,21 @@ def self_assessment_submit(request, phase):
 @login_required
 def self_assessment_report(request):
     rows = comparison(request.user)
-    return render(request, "elearning/self_report.html", {"rows": rows, "chart_height": 70 * len(rows)})
+    score_chart = svg.paired_bar_chart(
+        [svg.Bar(label=row.label, value=row.score_before, text=percent(row.score_before),
+                 value_2=row.score_after, text_2=percent(row.score_after)) for row in rows],
+        chart_id="bilan-score", title="Score au test par compétence, avant et après le parcours",
+    )
+    confidence_chart = svg.paired_bar_chart(
+        [svg.Bar(label=row.label,
+                 value=(row.confidence_before or 0) / 4, text=f"{row.confidence_before or '—'} / 4",
+                 value_2=(row.confidence_after or 0) / 4, text_2=f"{row.confidence_after or '—'} / 4")
+         for row in rows],
+        chart_id="bilan-confiance", title="Confiance déclarée par compétence (1 à 4), avant et après",
+    )
+    return render(request, "elearning/self_report.html", {
+        "rows": rows, "score_chart": score_chart, "confidence_chart": confidence_chart,
+    })
 
 
 @login_required

@@ -21,3 +21,12 @@ def percent(value):
     if value is None or value == "":
         return "—"
     return f"{round(float(value) * 100)}\u202f%"
+
+
+@register.filter
+def points(value):
+    """A gain between two scores: 0.5 → "+50 points"."""
+    if value is None or value == "":
+        return "—"
+    n = round(float(value) * 100)
+    return f"{'+' if n > 0 else ''}{n} point{'s' if abs(n) > 1 else ''}"
