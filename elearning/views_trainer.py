@@ -18,7 +18,7 @@ from elearning.access import trainer_organisations, trainer_required
 from elearning.csv_export import csv_response, percent_cell
 from elearning.forms_trainer import CodeActionForm, CohortForm, LearnerFilterForm
 from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
-from elearning.templatetags.reperes import percent
+from elearning.templatetags.reperes import percent, points
 
 # --- Write paths: one function per event ------------------------------------------------------
 
@@ -136,7 +136,7 @@ def cohort_dashboard(request, cohort_id):
             chart_id="quiz", title="Taux de réussite par quiz (meilleure tentative de chaque apprenant·e)",
         ) if quizzes else "",
         "gains": [
-            {"gain": g, "score_gain": _points(g.score_gain), "confidence_gain": _signed(g.confidence_gain),
+            {"gain": g, "score_gain": points(g.score_gain), "confidence_gain": _signed(g.confidence_gain),
              "confidence_before": _confidence(g.confidence_before), "confidence_after": _confidence(g.confidence_after)}
             for g in gains
         ],
@@ -167,14 +167,6 @@ def _scale(confidence):
 
 def _confidence(value) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",") + " / 4"
-
-
-def _points(gain) -> str:
-    """A score gain in percentage points: +25 points, −5 points."""
-    if gain is None:
-        return "—"
-    points = round(gain * 100)
-    return f"{'+' if points > 0 else '−' if points < 0 else ''}{abs(points)} point{'s' if abs(points) > 1 else ''}"
 
 
 def _signed(gain) -> str:

@@ -24,9 +24,9 @@ def percent(value):
 
 
 @register.filter
-def points(value):
-    """A gain between two scores: 0.5 → "+50 points"."""
-    if value is None or value == "":
+def points(gain):
+    """A score gain in percentage points: 0.25 → "+25 points", −0.05 → "−5 points"."""
+    if gain is None or gain == "":
         return "—"
-    n = round(float(value) * 100)
-    return f"{'+' if n > 0 else ''}{n} point{'s' if abs(n) > 1 else ''}"
+    n = round(float(gain) * 100)
+    return f"{'+' if n > 0 else '−' if n < 0 else ''}{abs(n)} point{'s' if abs(n) > 1 else ''}"
