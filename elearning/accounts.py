@@ -21,3 +21,9 @@ def join_cohort(*, user: User, cohort: Cohort) -> Enrolment:
     Membership.objects.get_or_create(user=user, organisation=cohort.organisation, role=Membership.Role.LEARNER)
     enrolment, _ = Enrolment.objects.get_or_create(user=user, cohort=cohort)
     return enrolment
+
+
+def current_cohort_id(user) -> int | None:
+    """The group a learner's new results count for: the one joined last."""
+    enrolment = user.enrolments.order_by("-joined_at").only("cohort_id").first()
+    return enrolment.cohort_id if enrolment else None

@@ -4,11 +4,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from elearning.models import Certificate
-from elearning.progress import course_progress
+from elearning.progress import course_progress, course_structure
 
 
 class CourseNotComplete(Exception):
-    pass
+    """Refused: the course is not complete; `progress` says where the learner stands."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        super().__init__("Le parcours n'est pas terminé.")
 
 
 def final_score(user):
@@ -20,12 +24,13 @@ def final_score(user):
 
 def issue_certificate(*, user) -> Certificate:
     """Return the learner's certificate, creating it the first time. Refused if incomplete."""
-    progress = course_progress(user)
-    existing = Certificate.objects.filter(user=user, course=progress.course).first() if progress.course else None
+    structure = course_structure()
+    existing = Certificate.objects.filter(user=user, course=structure.course).first() if structure.course else None
     if existing:
         return existing
+    progress = course_progress(user, structure=structure)
     if not progress.complete:
-        raise CourseNotComplete("Le parcours n'est pas terminé.")
+        raise CourseNotComplete(progress)
     try:
         with transaction.atomic():
             return Certificate.objects.create(

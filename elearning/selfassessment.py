@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Avg
 
+from elearning.accounts import current_cohort_id
 from elearning.models import ConfidenceRating, Phase, Skill
 
 CONFIDENCE_LABELS = {
@@ -22,8 +23,7 @@ SKILL_QUESTIONS = {
 
 def record_confidence(*, user, phase: str, ratings: dict[str, int]) -> None:
     """Store the three ratings of one phase; a second sending replaces the first."""
-    enrolment = user.enrolments.order_by("-joined_at").first()
-    cohort_id = enrolment.cohort_id if enrolment else None
+    cohort_id = current_cohort_id(user)
     with transaction.atomic():
         for skill, value in ratings.items():
             try:

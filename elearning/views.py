@@ -5,26 +5,36 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from elearning import accounts
 from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
-from elearning.models import IDF_DEPARTEMENTS, Contact, Course, Departement, Lesson, Module
+from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
 from elearning.progress import course_progress, course_structure, mark_lesson_done
 
 
 def home(request):
-    course = Course.objects.first()
-    return render(request, "elearning/home.html", {"course": course})
+    return render(request, "elearning/home.html")
 
 
 def course_overview(request):
-    course = Course.objects.first()
-    modules = Module.objects.published().filter(course=course).prefetch_related("lessons") if course else []
-    progress = course_progress(request.user, course) if request.user.is_authenticated and course else None
-    return render(request, "elearning/course_overview.html", {"course": course, "modules": modules, "progress": progress})
+    # The shared course structure already holds the published modules and lessons; the
+    # learner's progress is computed from the same copy.
+    structure = course_structure()
+    modules = [
+        {"module": module, "lessons": [lesson for lesson in structure.lessons if lesson.module_id == module.id]}
+        for module in structure.modules
+    ]
+    progress = (
+        course_progress(request.user, structure=structure)
+        if request.user.is_authenticated and structure.course else None
+    )
+    return render(request, "elearning/course_overview.html", {
+        "course": structure.course, "modules": modules, "progress": progress,
+    })
 
 
 def _safe_next(request, default):
@@ -54,7 +64,7 @@ def lesson_detail(request, module_slug, lesson_slug):
     if lesson is None:
         raise Http404("Leçon introuvable")
     if request.user.content_notice_seen_at is None:
-        return redirect(f"/avertissement/?next={lesson.get_absolute_url()}")
+        return redirect(f"{reverse('content_notice')}?{urlencode({'next': lesson.get_absolute_url()})}")
     progress = course_progress(request.user, structure=structure)
     module_progress = next(m for m in progress.modules if m.module.id == lesson.module_id)
     done = any(s.done for s in module_progress.lessons if s.lesson.id == lesson.id)

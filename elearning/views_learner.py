@@ -18,7 +18,7 @@ from elearning.selfassessment import CONFIDENCE_LABELS, SKILL_QUESTIONS, compari
 from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
-from quizzes.views import _new_token, _quiz_context, handle_submission
+from quizzes.views import handle_submission, new_token, quiz_context
 
 
 @login_required
@@ -65,7 +65,7 @@ def self_assessment(request, phase):
             "phase": phase, "phase_label": Phase(phase).label, "skills": SKILL_QUESTIONS.items(),
             "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": request.POST,
         }, status=400 if errors else 200)
-    context = _quiz_context(quiz, load_quiz(quiz), token=_new_token())
+    context = quiz_context(quiz, load_quiz(quiz), token=new_token())
     context.update({"phase": phase, "submit_url": request.path + "envoyer/"})
     return render(request, "quizzes/quiz_detail.html", context)
 
@@ -104,9 +104,8 @@ def self_assessment_report(request):
 def certificate(request):
     try:
         cert = issue_certificate(user=request.user)
-    except CourseNotComplete:
-        progress = course_progress(request.user)
-        return render(request, "elearning/certificate_refused.html", {"progress": progress}, status=403)
+    except CourseNotComplete as refused:
+        return render(request, "elearning/certificate_refused.html", {"progress": refused.progress}, status=403)
     return render(request, "elearning/certificate.html", {"certificate": cert,
                                                           "verify_url": request.build_absolute_uri(cert.get_absolute_url())})
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from elearning.accounts import current_cohort_id
 from quizzes.models import Answer, AnswerOption, Attempt, Option, Question, Quiz, QuizResult
 
 
@@ -55,11 +56,6 @@ def parse_choices(content: QuizContent, data) -> dict[int, set[int]]:
     return chosen
 
 
-def _current_cohort_id(user):
-    enrolment = user.enrolments.order_by("-joined_at").only("cohort_id").first()
-    return enrolment.cohort_id if enrolment else None
-
-
 def submit(*, user, content: QuizContent, chosen: dict[int, set[int]], submission_key: uuid.UUID,
            started_at=None) -> Attempt:
     """Grade and record one attempt. A second call with the same key returns the first."""
@@ -94,7 +90,7 @@ def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
     quiz = content.quiz
     now = timezone.now()
     score, grades = grade_all(content, chosen)
-    cohort_id = _current_cohort_id(user)
+    cohort_id = current_cohort_id(user)
     attempt = Attempt.objects.create(
         user=user,
         quiz=quiz,

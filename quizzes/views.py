@@ -15,7 +15,7 @@ from quizzes.models import Answer, AnswerOption, Attempt, Quiz
 _KEY_SALT = "quizzes.submission"
 
 
-def _new_token():
+def new_token():
     return signing.dumps({"k": str(uuid.uuid4()), "t": timezone.now().isoformat()}, salt=_KEY_SALT)
 
 
@@ -27,7 +27,7 @@ def _read_token(token):
         return None, None
 
 
-def _quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
+def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
     chosen = chosen or {}
     missing_ids = {q.id for q in (missing or [])}
     items = [
@@ -55,7 +55,7 @@ def quiz_detail(request, slug):
         return redirect("self_assessment", phase=quiz.kind)
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = _quiz_context(quiz, content, token=_new_token())
+    context = quiz_context(quiz, content, token=new_token())
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
@@ -72,14 +72,14 @@ def handle_submission(request, quiz, *, template, extra_context=None):
     key, started_at = _read_token(request.POST.get("token", ""))
     chosen = parse_choices(content, request.POST)
     if key is None:
-        context = _quiz_context(quiz, content, token=_new_token(), chosen=chosen,
+        context = quiz_context(quiz, content, token=new_token(), chosen=chosen,
                                 error="Le formulaire a expiré ou a été modifié : vérifiez vos réponses et envoyez-le à nouveau.")
         context.update(extra_context or {})
         return render(request, template, context, status=400)
     try:
         attempt = submit(user=request.user, content=content, chosen=chosen, submission_key=key, started_at=started_at)
     except IncompleteSubmission as incomplete:
-        context = _quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing)
+        context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing)
         context.update(extra_context or {})
         return render(request, template, context, status=400)
     return redirect("quiz_result", slug=attempt.quiz.slug, attempt_id=attempt.pk)
