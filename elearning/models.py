@@ -94,11 +94,6 @@ class User(AbstractUser):
     def display_name(self):
         return self.get_full_name() or self.email
 
-    @property
-    def is_content_editor(self):
-        return self.is_staff and (
-            self.is_superuser or self.groups.filter(name=EDITORS_GROUP).exists()
-        )
 
 
 EDITORS_GROUP = "Éditeurs de contenu"
@@ -277,13 +272,9 @@ class LessonManager(SlugManager.from_queryset(PublishedQuerySet)):
 
 
 WORDS_PER_MINUTE = 200
-# Reading time is estimated from the length of the text (about 6 characters per French word,
-# space included) so that the database can compute it without sending every lesson's text.
+# Reading time is estimated from the length of the text: about 6 characters per French word,
+# space included.
 CHARS_PER_WORD = 6
-
-
-def reading_minutes_for(char_count: int) -> int:
-    return max(1, math.ceil(char_count / (CHARS_PER_WORD * WORDS_PER_MINUTE)))
 
 
 class Lesson(models.Model):
@@ -334,7 +325,7 @@ class Lesson(models.Model):
     def reading_minutes(self) -> int:
         # Computed from the text, never stored: loaddata skips save(), and the figure
         # must follow the text after each edit.
-        return reading_minutes_for(len(self.body))
+        return max(1, math.ceil(len(self.body) / (CHARS_PER_WORD * WORDS_PER_MINUTE)))
 
 
 class LessonCompletion(models.Model):
@@ -425,13 +416,17 @@ class Contact(models.Model):
     def role_labels(self):
         return [self.ROLE_LABELS.get(r, r) for r in self.role_list]
 
+    @staticmethod
+    def _tel(phone: str) -> str:
+        return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+") if phone else ""
+
     @property
     def tel_href(self):
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+") if self.phone else ""
+        return self._tel(self.phone)
 
     @property
     def tel_href_2(self):
-        return "tel:" + "".join(ch for ch in self.phone_2 if ch.isdigit() or ch == "+") if self.phone_2 else ""
+        return self._tel(self.phone_2)
 
 
 # --- Self-assessment and certificate ------------------------------------------------------

@@ -223,12 +223,13 @@ class SignalQuestion(Question):
 
     def grade(self, chosen_ids, options):
         feedback = [self._feedback(o, chosen_ids) for o in options]
-        missed = [o.text for o in options if o.is_correct and o.id not in chosen_ids]
-        false_alarms = [o.text for o in options if not o.is_correct and o.id in chosen_ids]
+        signals = [o for o in options if o.is_correct]
+        missed = [o.text for o in signals if o.id not in chosen_ids]
+        false_alarms = sum(1 for o in options if not o.is_correct and o.id in chosen_ids)
         score = partial_credit(options, chosen_ids)
         summary = (
-            f"{sum(1 for o in options if o.is_correct and o.id in chosen_ids)} signal(s) repéré(s) "
-            f"sur {sum(1 for o in options if o.is_correct)}, {len(false_alarms)} fausse(s) alerte(s)."
+            f"{len(signals) - len(missed)} signal(s) repéré(s) sur {len(signals)}, "
+            f"{false_alarms} fausse(s) alerte(s)."
         )
         return Grade(score=score, options=feedback, missed=missed, summary=summary)
 
@@ -293,13 +294,8 @@ class WordingQuestion(Question):
         verbose_name = "question « Choisir les mots justes »"
         verbose_name_plural = "questions « Choisir les mots justes »"
 
-    def grade(self, chosen_ids, options):
-        # Any protective phrasing is right: a guide may accept several.
-        feedback = [self._feedback(o, chosen_ids) for o in options]
-        chosen = [o for o in options if o.id in chosen_ids]
-        right = len(chosen) == 1 and chosen[0].is_correct
-        missed = [] if right else [o.text for o in options if o.is_correct]
-        return Grade(score=1.0 if right else 0.0, options=feedback, missed=missed)
+    # Graded by `Question.grade`: one phrasing chosen, right if it is one of the protective
+    # ones (an editor may mark several).
 
     def validate_options(self, options):
         errors = super().validate_options(options)
