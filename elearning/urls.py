@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from elearning import views, views_learner
 from elearning.forms import EmailAuthenticationForm
+from elearning.live import urls as live_urls
 
 handler404 = "elearning.views_errors.page_not_found"
 handler500 = "elearning.views_errors.server_error"
@@ -50,6 +51,8 @@ urlpatterns = [
     path("prendre-soin-de-soi/", views.static_page, {"template": "prendre_soin"}, name="self_care"),
     path("quiz/", include("quizzes.urls")),
     path("formation/", include("elearning.urls_trainer")),
+    path("formation/", include(live_urls.trainer_urlpatterns)),
+    path("direct/", include("elearning.live.urls")),
     path("apercu/", include("elearning.urls_preview")),
     path("admin/", admin.site.urls),
 ]
