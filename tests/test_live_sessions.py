@@ -11,7 +11,16 @@ from django.utils import timezone
 from elearning.live.models import IDLE_LIMIT, LiveSession, Participant, Vote
 from elearning.live.sessions import LiveRefused, cast_vote, drive, find_session, join, start_session
 from quizzes.models import Attempt, Question, QuizResult
-from tests.conftest import build_course, build_scenario_quiz, client_for, enrol, make_cohort, make_org, make_trainer, make_user
+from tests.conftest import (
+    build_course,
+    build_scenario_quiz,
+    client_for,
+    enrol,
+    make_cohort,
+    make_org,
+    make_trainer,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
