@@ -70,7 +70,7 @@ def test_a_trainer_runs_two_questions_with_three_phones(browser, live_server):
     for question_number, picks in [(1, [0, 0, 2]), (2, [1, 1, 1])]:
         _press(desk, "Afficher la première question" if question_number == 1 else "Question suivante")
         _press(desk, "Ouvrir le vote")
-        for (ctx, phone), pick in zip(phones, picks, strict=True):
+        for (_ctx, phone), pick in zip(phones, picks, strict=True):
             # The participant's page follows the trainer without a reload (live.js polls the state).
             phone.get_by_role("button", name="Envoyer ma réponse").wait_for(timeout=10_000)
             phone.locator("input[name=choix]").nth(pick).check()
