@@ -49,6 +49,7 @@ urlpatterns = [
     path("mentions-legales/", views.static_page, {"template": "mentions_legales"}, name="legal"),
     path("prendre-soin-de-soi/", views.static_page, {"template": "prendre_soin"}, name="self_care"),
     path("quiz/", include("quizzes.urls")),
+    path("que-faire/", include("elearning.decision.urls")),
     path("formation/", include("elearning.urls_trainer")),
     path("apercu/", include("elearning.urls_preview")),
     path("admin/", admin.site.urls),
