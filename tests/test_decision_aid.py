@@ -14,11 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from elearning.content_io import export_content
 from elearning.decision.models import Choice, Outcome, Step
 from elearning.decision.tree import Tree, load_tree, paths, validate, walk
 from elearning.decision.views import outcome_contacts
 from elearning.models import IDF_DEPARTEMENTS, Contact
+from quizzes.content_io import export_content
 from tests.conftest import admin_form_data, make_user
 
 AID = "/que-faire/"
