@@ -77,6 +77,11 @@ class User(AbstractUser):
     content_notice_seen_at = models.DateTimeField(
         "avertissement de contenu lu le", null=True, blank=True
     )
+    email_reminders = models.BooleanField(
+        "recevoir les rappels par e-mail", default=True,
+        help_text="Rappels d'échéance de groupe et vérifications de suivi. Les e-mails indispensables "
+                  "(réinitialisation du mot de passe) partent toujours.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -172,6 +177,10 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    deadline = models.DateField(
+        "échéance", null=True, blank=True,
+        help_text="Date à laquelle le groupe doit avoir terminé le parcours : rappels à J-7 et J-1.",
+    )
 
     class Meta:
         ordering = ["organisation", "name"]

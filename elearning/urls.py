@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from elearning.followup import urls as followup_urls
 from elearning.learn import dashboard, views
 from elearning.learn.forms import EmailAuthenticationForm
 from elearning.live import urls as live_urls
@@ -55,6 +56,8 @@ urlpatterns = [
     path("formation/", include(live_urls.trainer_urlpatterns)),
     path("direct/", include("elearning.live.urls")),
     path("lti/", include("elearning.lti.urls")),
+    path("formation/", include(followup_urls.trainer_urlpatterns)),
+    path("", include(followup_urls.urlpatterns)),
     path("apercu/", include("elearning.preview.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,11 @@ def dashboard(request):
         "next_step": progress.next_step(),
         "attempts": attempts,
         "certificate": Certificate.objects.filter(user=request.user).first(),
+        # Group deadlines set by trainers (reminders: elearning/followup/reminders.py).
+        "deadlines": list(
+            request.user.enrolments.filter(cohort__deadline__isnull=False).select_related("cohort")
+            .order_by("cohort__deadline").values_list("cohort__name", "cohort__deadline")
+        ),
     })
 
 
@@ -141,9 +146,16 @@ def export_user_data(user) -> dict:
             "email": user.email, "prenom": user.first_name, "nom": user.last_name,
             "profession": user.profession, "departement": user.departement,
             "inscrit_le": user.date_joined.isoformat(),
+            "rappels_par_email": user.email_reminders,
         },
+        "rappels_envoyes": [
+            {"type": r.get_kind_display(), "groupe": r.cohort.name, "etat": r.get_status_display(),
+             "envoye_le": r.sent_at.isoformat() if r.sent_at else None}
+            for r in user.scheduled_emails.select_related("cohort")
+        ],
         "groupes": [
-            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat()}
+            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat(),
+             "echeance": e.cohort.deadline.isoformat() if e.cohort.deadline else None}
             for e in user.enrolments.select_related("cohort__organisation")
         ],
         "lecons_terminees": [
