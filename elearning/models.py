@@ -480,6 +480,22 @@ def new_certificate_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+class CourseCompletion(models.Model):
+    """When a learner first completed the course: the +30 and +90 day follow-up checks count
+    from here. Written once, by `elearning.progress.followup.record_completion`."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completion",
+                                verbose_name="apprenant·e")
+    completed_at = models.DateTimeField("parcours terminé le")
+
+    class Meta:
+        verbose_name = "parcours terminé"
+        verbose_name_plural = "parcours terminés"
+
+    def __str__(self):
+        return f"{self.user} — {self.completed_at:%d/%m/%Y}"
+
+
 class Certificate(models.Model):
     """An "attestation de suivi", issued once the course is complete."""
 

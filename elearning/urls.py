@@ -23,6 +23,7 @@ urlpatterns = [
     path("cours/<slug:module_slug>/<slug:lesson_slug>/terminer/", views.lesson_complete, name="lesson_complete"),
     path("qui-contacter/", views.directory, name="directory"),
     path("mon-parcours/", dashboard.dashboard, name="dashboard"),
+    path("mon-parcours/suivi/", dashboard.retention_view, name="retention"),
     path("auto-evaluation/bilan/", dashboard.self_assessment_report, name="self_report"),
     path("auto-evaluation/<str:phase>/", dashboard.self_assessment, name="self_assessment"),
     path("auto-evaluation/<str:phase>/envoyer/", dashboard.self_assessment_submit, name="self_assessment_submit"),

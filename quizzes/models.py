@@ -34,6 +34,8 @@ class Quiz(models.Model):
         FINAL = "final", "Évaluation finale"
         SELF_BEFORE = "avant", "Auto-évaluation : avant le parcours"
         SELF_AFTER = "apres", "Auto-évaluation : après le parcours"
+        FOLLOWUP_30 = "suivi-30", "Vérification de suivi : 30 jours après le parcours"
+        FOLLOWUP_90 = "suivi-90", "Vérification de suivi : 90 jours après le parcours"
 
     slug = models.SlugField("identifiant", unique=True)
     title = models.CharField("titre", max_length=200)

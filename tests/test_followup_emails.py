@@ -13,8 +13,21 @@ from django.utils import timezone
 from elearning import mail
 from elearning.followup import reminders
 from elearning.followup.models import Invitation, ScheduledEmail
-from elearning.models import User
-from tests.conftest import build_course, client_for, enrol, make_cohort, make_org, make_trainer, make_user
+from elearning.models import CourseCompletion, User
+from elearning.progress import followup
+from elearning.progress.completion import course_progress
+from quizzes.models import Question, Quiz
+from tests.conftest import (
+    answer_quiz,
+    build_course,
+    client_for,
+    enrol,
+    make_cohort,
+    make_org,
+    make_trainer,
+    make_user,
+)
+from tests.test_progress import complete_everything
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2027, 3, 1)
@@ -196,3 +209,88 @@ def test_the_learner_can_turn_reminders_off_in_the_account_and_export_says_so(gr
     assert learner.email_reminders is False
     export = client.get(reverse("data_export")).json()
     assert export["profil"]["rappels_par_email"] is False
+
+
+# --- Follow-up checks at +30 and +90 days --------------------------------------------------------
+
+
+def test_the_day_the_course_is_complete_is_recorded_once(db):
+    """Finishing the last lesson or quiz records the completion date, once, in that write path."""
+    build_course(n_modules=1, lessons_per_module=2)
+    user = make_user()
+    assert followup.record_completion(user) is None
+    complete_everything(user)
+    first = CourseCompletion.objects.get(user=user)
+    complete_everything(user)
+    assert CourseCompletion.objects.get(user=user).completed_at == first.completed_at
+
+
+@pytest.fixture
+def completed(db):
+    call_command("load_course", verbosity=0)
+    org = make_org()
+    cohort = make_cohort(org)
+    learner = make_user("suivi@example.test", first_name="Noor")
+    enrol(learner, cohort)
+    CourseCompletion.objects.create(user=learner, completed_at=at(TODAY))
+    return {"learner": learner, "cohort": cohort, "trainer": make_trainer(org)}
+
+
+def test_follow_up_checks_open_at_30_and_90_days_with_an_email_each(completed):
+    learner = completed["learner"]
+    assert _run(TODAY + datetime.timedelta(days=29)).sent == 0
+    _run(TODAY + datetime.timedelta(days=30))
+    assert len(outbox.outbox) == 1
+    message = outbox.outbox[0]
+    assert message.to == [learner.email] and "30 jours" in message.subject
+    assert "/quiz/suivi-30-jours/" in message.body and "119" in message.body
+    assert _run(TODAY + datetime.timedelta(days=31)).sent == 0  # never twice
+    _run(TODAY + datetime.timedelta(days=90))
+    assert len(outbox.outbox) == 1 and "90 jours" in outbox.outbox[0].subject
+
+
+def test_no_follow_up_email_to_someone_who_opted_out(completed):
+    User.objects.filter(pk=completed["learner"].pk).update(email_reminders=False)
+    assert _run(TODAY + datetime.timedelta(days=30)).sent == 0 and outbox.outbox == []
+
+
+def test_a_check_is_closed_before_its_day_and_open_after(completed):
+    learner = completed["learner"]
+    CourseCompletion.objects.filter(user=learner).update(completed_at=timezone.now() - datetime.timedelta(days=10))
+    client = client_for(learner)
+    response = client.get("/quiz/suivi-30-jours/")
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert "s'ouvrira le" in client.get(reverse("dashboard")).content.decode().replace("&#x27;", "'")
+    CourseCompletion.objects.filter(user=learner).update(completed_at=timezone.now() - datetime.timedelta(days=31))
+    assert client.get("/quiz/suivi-30-jours/").status_code == 200
+    assert client.get("/quiz/suivi-90-jours/").status_code == 302
+    assert "ouverte, la faire maintenant" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_follow_up_checks_stay_out_of_completion(completed):
+    """The check banks are not part of the course: the progress counts the same without them."""
+    progress = course_progress(completed["learner"])
+    assert all(q.quiz.kind not in ("suivi-30", "suivi-90") for m in progress.modules for q in m.quizzes)
+
+
+def test_retention_for_the_learner_and_the_group(completed):
+    """Before → after → +30 → +90 per skill, for the learner and for the trainer's group."""
+    learner = completed["learner"]
+    CourseCompletion.objects.filter(user=learner).update(completed_at=timezone.now() - datetime.timedelta(days=31))
+    answer_quiz(learner, Quiz.objects.get(slug="suivi-30-jours"))
+    html = client_for(learner).get(reverse("retention")).content.decode()
+    assert "+30 jours" in html and "100\u202f%" in html and "<svg" in html
+    trainer_page = client_for(completed["trainer"]).get(
+        reverse("followup_retention", args=[completed["cohort"].pk])).content.decode()
+    assert "100\u202f% (1)" in trainer_page
+    outsider = client_for(make_trainer(make_org("org-z", "Z"), "z@example.test"))
+    assert outsider.get(reverse("followup_retention", args=[completed["cohort"].pk])).status_code == 404
+
+
+def test_the_shipped_check_banks_cover_every_skill_with_five_new_scenarios(completed):
+    for slug in ("suivi-30-jours", "suivi-90-jours"):
+        questions = list(Question.objects.filter(quiz__slug=slug))
+        assert len(questions) == 5
+        assert {q.skill for q in questions} >= {"reperer", "decider", "dire"}
+        course_titles = set(Question.objects.exclude(quiz__kind__in=["suivi-30", "suivi-90"]).values_list("prompt", flat=True))
+        assert not any(q.prompt in course_titles for q in questions)

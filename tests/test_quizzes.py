@@ -307,4 +307,6 @@ def test_quiz_page_and_submit_queries_do_not_grow_with_questions(db, learner_cli
     assert counts[("petit", "page")] == counts[("grand", "page")]
     assert counts[("petit", "submit")] == counts[("grand", "submit")]
     assert counts[("grand", "page")] <= 14
-    assert counts[("grand", "submit")] <= 25
+    # 26: a passed quiz of a module may complete the course, so the follow-up start date is
+    # checked (elearning/progress/followup.py, record_completion).
+    assert counts[("grand", "submit")] <= 26

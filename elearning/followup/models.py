@@ -32,6 +32,8 @@ class ScheduledEmail(models.Model):
     class Kind(models.TextChoices):
         DEADLINE_7 = "echeance-j7", "Rappel : échéance dans 7 jours"
         DEADLINE_1 = "echeance-j1", "Rappel : échéance demain"
+        FOLLOWUP_30 = "suivi-30", "Vérification de suivi à 30 jours ouverte"
+        FOLLOWUP_90 = "suivi-90", "Vérification de suivi à 90 jours ouverte"
 
     class Status(models.TextChoices):
         PENDING = "attente", "À envoyer"
@@ -40,7 +42,8 @@ class ScheduledEmail(models.Model):
         SKIPPED = "ignore", "Non envoyé (désinscription, parcours terminé ou rappel dépassé)"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scheduled_emails")
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               help_text="Vide pour un e-mail qui ne dépend pas d'un groupe (vérification de suivi).")
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     due_on = models.DateField("prévu le")
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -50,7 +53,11 @@ class ScheduledEmail(models.Model):
     class Meta:
         verbose_name = "e-mail programmé"
         verbose_name_plural = "e-mails programmés"
-        constraints = [models.UniqueConstraint(fields=["user", "cohort", "kind"], name="followup_one_email_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cohort", "kind"], name="followup_one_email_per_kind"),
+            models.UniqueConstraint(fields=["user", "kind"], condition=models.Q(cohort__isnull=True),
+                                    name="followup_one_groupless_email_per_kind"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"

@@ -1,5 +1,6 @@
-"""Deadline reminders: 7 days and 1 day before a group's deadline, to its learners who have
-not finished the course and who accept reminders. `send_reminders` runs this once a day.
+"""Deadline reminders (7 days and 1 day before a group's deadline, to its learners who have
+not finished the course) and the follow-up checks' openings (30 and 90 days after the course),
+to those who accept reminders. `send_reminders` runs this once a day.
 
 Idempotent: each reminder is first a `ScheduledEmail` row (unique per person, group and
 kind); a row is claimed, sent, then marked sent. A rerun finds nothing new to send; a run
@@ -16,8 +17,10 @@ from django.utils import timezone
 
 from elearning import mail
 from elearning.followup.models import ScheduledEmail
-from elearning.models import Cohort, Enrolment
+from elearning.models import Cohort, CourseCompletion, Enrolment
 from elearning.progress.completion import course_progress, course_structure
+from elearning.progress.followup import FOLLOWUP_KINDS, FOLLOWUPS
+from quizzes.models import Attempt, Quiz
 
 Kind = ScheduledEmail.Kind
 Status = ScheduledEmail.Status
@@ -62,6 +65,38 @@ def plan(today: datetime.date) -> int:
     return created
 
 
+def plan_followups(today: datetime.date) -> int:
+    """A row per follow-up check that has opened (30 or 90 days after completion), once."""
+    created = 0
+    for kind, days in FOLLOWUPS:
+        quiz = Quiz.objects.published().filter(kind=kind).first()
+        if quiz is None:
+            continue
+        due = CourseCompletion.objects.filter(completed_at__date__lte=today - datetime.timedelta(days=days))
+        already = ScheduledEmail.objects.filter(kind=kind, cohort__isnull=True).values("user_id")
+        for completion in due.exclude(user_id__in=already).select_related("user"):
+            try:
+                with transaction.atomic():
+                    ScheduledEmail.objects.create(user=completion.user, kind=kind, due_on=today)
+                    created += 1
+            except IntegrityError:
+                continue
+    return created
+
+
+def _send_followup(row: ScheduledEmail, now: datetime.datetime) -> bool | None:
+    """None when the check was already taken (nothing to remind)."""
+    quiz = Quiz.objects.published().filter(kind=row.kind).first()
+    if quiz is None or Attempt.objects.filter(user=row.user, quiz=quiz).exists():
+        return None
+    days = dict(FOLLOWUPS)[row.kind]
+    return mail.send(
+        to=row.user.email, subject=f"Votre vérification de suivi à {days} jours est ouverte",
+        template="suivi_ouvert", unsubscribe_user=row.user,
+        context={"user": row.user, "days": days, "quiz_url": mail.site_url(quiz.get_absolute_url())},
+    )
+
+
 def deliver(now: datetime.datetime) -> RunReport:
     report = RunReport()
     structure = course_structure()
@@ -70,6 +105,18 @@ def deliver(now: datetime.datetime) -> RunReport:
         if not ScheduledEmail.objects.filter(claimable, pk=row.pk).update(status=Status.SENDING, claimed_at=now):
             continue  # another run took it
         user, cohort = row.user, row.cohort
+        if row.kind in FOLLOWUP_KINDS:
+            sent = _send_followup(row, now) if user.is_active and user.email_reminders else None
+            if sent is None:
+                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SKIPPED)
+                report.skipped += 1
+            elif sent:
+                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SENT, sent_at=timezone.now())
+                report.sent += 1
+            else:
+                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.PENDING)
+                report.failed += 1
+            continue
         newer = ScheduledEmail.objects.filter(user=user, cohort=cohort, kind=Kind.DEADLINE_1).exclude(pk=row.pk).exists()
         if (not user.is_active or not user.email_reminders or (row.kind == Kind.DEADLINE_7 and newer)
                 or course_progress(user, structure=structure).complete):
@@ -93,7 +140,7 @@ def deliver(now: datetime.datetime) -> RunReport:
 
 def run(now: datetime.datetime | None = None) -> RunReport:
     now = now or timezone.now()
-    planned = plan(timezone.localdate(now))
+    planned = plan(timezone.localdate(now)) + plan_followups(timezone.localdate(now))
     report = deliver(now)
     report.planned = planned
     return report

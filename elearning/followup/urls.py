@@ -9,4 +9,5 @@ urlpatterns = [
 trainer_urlpatterns = [
     path("groupes/<int:cohort_id>/echeance/", views.deadline, name="followup_deadline"),
     path("groupes/<int:cohort_id>/invitations/", views.invitations, name="followup_invitations"),
+    path("groupes/<int:cohort_id>/suivi/", views.cohort_retention, name="followup_retention"),
 ]

@@ -10,6 +10,8 @@ from elearning.followup.forms import DeadlineForm, InvitationForm
 from elearning.followup.invitations import invitation_rows, invite, parse
 from elearning.followup.reminders import late_learners
 from elearning.models import User
+from elearning.progress.followup import retention, retention_charts
+from quizzes.models import Attempt
 
 
 @trainer_required
@@ -50,6 +52,17 @@ def invitations(request, cohort_id):
     return render(request, "followup/invitations.html", {
         "cohort": cohort, "form": form, "report": report, "rows": invitation_rows(cohort), "nav_is_trainer": True,
     }, status=400 if form.errors else 200)
+
+
+@trainer_required
+def cohort_retention(request, cohort_id):
+    """The group's retention: before → after → +30 → +90 days per skill, first attempts."""
+    cohort = trainer_cohort_or_404(request.user, cohort_id)
+    rows = retention(Attempt.objects.filter(user__enrolments__cohort=cohort))
+    return render(request, "followup/retention.html", {
+        "cohort": cohort, "rows": rows, "charts": retention_charts(rows, f"groupe-{cohort.pk}"), "show_people": True,
+        "nav_is_trainer": True,
+    })
 
 
 @csrf_exempt  # the signed token is the authorisation; mail clients post here (RFC 8058)

@@ -15,6 +15,7 @@ from elearning.learn.quiz import handle_submission, new_token, quiz_context
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
 from elearning.progress.completion import course_progress
+from elearning.progress.followup import followup_checks, retention, retention_charts
 from elearning.progress.selfassessment import (
     CONFIDENCE_LABELS,
     SKILL_QUESTIONS,
@@ -37,12 +38,20 @@ def dashboard(request):
         "next_step": progress.next_step(),
         "attempts": attempts,
         "certificate": Certificate.objects.filter(user=request.user).first(),
+        "followups": followup_checks(request.user),
         # Group deadlines set by trainers (reminders: elearning/followup/reminders.py).
         "deadlines": list(
             request.user.enrolments.filter(cohort__deadline__isnull=False).select_related("cohort")
             .order_by("cohort__deadline").values_list("cohort__name", "cohort__deadline")
         ),
     })
+
+
+@login_required
+def retention_view(request):
+    """Before → after → +30 → +90 days, per skill: what stayed."""
+    rows = retention(Attempt.objects.filter(user=request.user))
+    return render(request, "elearning/retention.html", {"rows": rows, "charts": retention_charts(rows, "moi")})
 
 
 def _self_quiz(phase):
