@@ -36,14 +36,18 @@ def fixture_order_content(slug: str) -> QuizContent:
 # --- naive strategies ------------------------------------------------------------------------
 
 
-def longest(options: list[Option]) -> Option:
-    return max(options, key=lambda option: len(option.text))  # first of the longest on a tie
+def by_length(options: list[Option]) -> list[Option]:
+    """Longest first; the first in fixture order on a tie."""
+    return sorted(options, key=lambda option: -len(option.text))
 
 
 ONE_ANSWER_STRATEGIES = {
     "toujours la première": lambda options: {options[0].id},
     "toujours la dernière": lambda options: {options[-1].id},
-    "toujours la plus longue": lambda options: {longest(options).id},
+    "toujours la plus longue": lambda options: {by_length(options)[0].id},
+    # Cues a rewrite can create while removing "the longest": the runner-up and the shortest.
+    "toujours la deuxième plus longue": lambda options: {by_length(options)[min(1, len(options) - 1)].id},
+    "toujours la plus courte": lambda options: {by_length(options)[-1].id},
 }
 
 
