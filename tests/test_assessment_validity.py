@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from itertools import product
 
 import pytest
-
 from elearning.content_io import FIXTURES_DIR
+
 from quizzes.attempts import QuizContent, grade_all, reaches
 from quizzes.models import Decision, DecisionQuestion, Option, Question, Quiz, SignalQuestion
 
