@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from itertools import product
 
 import pytest
-from elearning.content_io import FIXTURES_DIR
 
 from quizzes.attempts import QuizContent, grade_all, reaches
+from quizzes.content_io import FIXTURES_DIR
 from quizzes.models import Decision, DecisionQuestion, Option, Question, Quiz, SignalQuestion
 
 pytestmark = pytest.mark.django_db
