@@ -251,6 +251,10 @@ FACTS = {
     "avant-4": DANGER, "avant-5": OFFENCE, "avant-6": WORRY,
     "apres-1": WORRY, "apres-2": OFFENCE_UNDER_MEASURE, "apres-3": OFFENCE_UNDER_MEASURE,
     "apres-4": DANGER, "apres-5": OFFENCE, "apres-6": WORRY,
+    # Follow-up checks at +30 and +90 days
+    "s30-01": WORRY, "s30-02": OFFENCE,  # over since September: still a signalement
+    "s30-04": OFFENCE,  # images of a child solicited, none sent
+    "s90-01": WORRY_UNDER_MEASURE, "s90-02": WORRY_UNDER_MEASURE, "s90-05": DANGER,
 }
 
 # Pairs of vignettes whose facts are alike: the course must answer them alike.
@@ -263,6 +267,8 @@ COMPARABLE = [
     ("avant-2", "apres-2"),
     ("sig-02", "dec-17"),     # placed, running away, money, nothing revealed
     ("dec-07", "dec-17"),     # back from running away, nothing revealed (at home / placed)
+    ("s90-02", "dec-17"),     # placed, running away, money, nothing revealed
+    ("s30-02", "dec-15"),     # a situation that is over: still a signalement
 ]
 
 
@@ -273,7 +279,8 @@ def keyed_decision(question) -> str:
 
 
 def classified_items():
-    kinds = [Quiz.Kind.SCENARIO, Quiz.Kind.FINAL, Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]
+    kinds = [Quiz.Kind.SCENARIO, Quiz.Kind.FINAL, Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER,
+             Quiz.Kind.FOLLOWUP_30, Quiz.Kind.FOLLOWUP_90]
     return [
         q for q in Question.objects.filter(quiz__kind__in=kinds, archived=False).prefetch_related("options")
         if isinstance(q, (SignalQuestion, DecisionQuestion))
