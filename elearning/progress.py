@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from elearning.models import Course, Lesson, LessonCompletion, Module
+from elearning.models import Course, Lesson, LessonCompletion, Module, Status
 
 # Minutes counted for a quiz question when estimating the time left.
 MINUTES_PER_QUESTION = 1.5
@@ -200,7 +200,8 @@ def course_structure(course: Course | None = None) -> CourseStructure:
     quizzes = list(
         Quiz.objects.published()
         .filter(module__in=modules)
-        .annotate(n_questions=Count("questions", filter=Q(questions__archived=False)))
+        .annotate(n_questions=Count("questions", filter=Q(questions__archived=False,
+                                                          questions__status=Status.PUBLISHED)))
         .order_by("order", "id")
     )
     structure = CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)

@@ -32,12 +32,14 @@ from polymorphic.admin import (
 
 from elearning.admin import (
     ContentHistoryAdmin,
+    DraftAdminMixin,
     LearnerDataGuardMixin,
     RowLabelledForm,
     RowLabelledListMixin,
     VocabularyCheckMixin,
     keep_initial_version,
 )
+from quizzes.drafts import OPTION_DRAFT_FIELDS, draft_options, option_draft_rows
 from quizzes.models import (
     Answer,
     Attempt,
@@ -146,7 +148,36 @@ class OptionForm(RowLabelledForm):
 
 
 class OptionFormSet(BaseInlineFormSet):
-    """Validates the options as a whole with the question type's own rules."""
+    """Validates the options as a whole with the question type's own rules.
+
+    With a draft pending, the form shows the draft's options: existing ones with their
+    draft values, ones removed in the draft ticked « supprimer », new ones as extra rows."""
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        self.draft_rows = draft_options(instance) if instance is not None and instance.pk else None
+        if self.draft_rows is not None and not kwargs.get("data"):
+            kwargs["initial"] = [
+                {name: getattr(option, name) for name in OPTION_DRAFT_FIELDS}
+                for option in self.draft_rows if option.pk < 0
+            ]
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.draft_rows is None or self.is_bound:
+            return queryset
+        if not hasattr(self, "_draft_queryset"):
+            drafted = {option.pk: option for option in self.draft_rows if option.pk > 0}
+            self._draft_queryset = [drafted.get(option.pk, option) for option in queryset]
+            for option in self._draft_queryset:
+                option._removed_in_draft = option.pk not in drafted
+        return self._draft_queryset
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if getattr(form.instance, "_removed_in_draft", False) and "DELETE" in form.fields:
+            form.fields["DELETE"].initial = True
 
     def kept_forms(self):
         return [
@@ -180,7 +211,10 @@ class OptionInline(admin.TabularInline):
     verbose_name_plural = "Options proposées (chacune avec son explication)"
 
     def get_extra(self, request, obj=None, **kwargs):
-        return 4 if obj is None else 1
+        if obj is None:
+            return 4
+        pending = draft_options(obj) or []
+        return 1 + sum(1 for option in pending if option.pk < 0)
 
 
 class SignalOptionInline(OptionInline):
@@ -200,14 +234,17 @@ class WordingOptionInline(OptionInline):
 # --- Question admins ------------------------------------------------------------------------
 
 
-class QuestionChildAdmin(PolymorphicChildModelAdmin, ContentHistoryAdmin):
-    """What every question type's admin shares."""
+class QuestionChildAdmin(PolymorphicChildModelAdmin, DraftAdminMixin, ContentHistoryAdmin):
+    """What every question type's admin shares. A question of a published quiz is edited as
+    a draft (its options with it); a question added to a published quiz is not shown to
+    learners until it is published."""
 
     base_model = Question
+    preview_url_name = "preview:question"
     inlines = [OptionInline]
     prepopulated_fields = {"slug": ["title"]}
     base_fieldsets = (
-        (None, {"fields": ("quiz", "order", "title", "slug", "skill", "lesson", "archived")}),
+        (None, {"fields": ("quiz", "order", "title", "slug", "skill", "lesson", "archived", "status")}),
         ("Énoncé", {"fields": ("prompt", "explanation")}),
     )
     extra_fieldset_title = "Propre à ce type de question"
@@ -224,9 +261,13 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, ContentHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if change:
+        if change and not self._keeps_draft(request, obj, change):
             keep_question_history(obj)
         super().save_model(request, obj, form, change)
+
+    def draft_extra(self, request, formsets) -> dict:
+        options = next((formset for formset in formsets if formset.model is Option), None)
+        return {"options": option_draft_rows(options)} if options is not None else {}
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -241,7 +282,6 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, ContentHistoryAdmin):
             "question_in_use": in_use,
             "archive_help": ARCHIVE_HELP,
             "archive_url": reverse("admin:quizzes_question_archive", args=[question_id]),
-            "preview_url": reverse("preview:question", args=[question_id]),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -303,8 +343,8 @@ class MultipleChoiceQuestionAdmin(QuestionChildAdmin):
 class QuestionAdmin(PolymorphicParentModelAdmin):
     base_model = Question
     child_models = QUESTION_TYPES
-    list_display = ["title", "question_type", "quiz", "order", "skill", "archived"]
-    list_filter = [PolymorphicChildModelFilter, "quiz", "archived", "skill"]
+    list_display = ["title", "question_type", "quiz", "order", "skill", "status", "archived"]
+    list_filter = [PolymorphicChildModelFilter, "quiz", "status", "archived", "skill"]
     list_select_related = ["quiz"]
     search_fields = ["title", "slug", "prompt"]
     actions = ["archive_selected", "unarchive_selected"]
@@ -388,7 +428,7 @@ class QuestionListInline(admin.TabularInline):
 
     model = Question
     form = RowLabelledForm
-    fields = ["order", "title", "question_type", "archived"]
+    fields = ["order", "title", "question_type", "status", "archived"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -408,7 +448,8 @@ class QuestionListInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
+class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin, VocabularyCheckMixin, admin.ModelAdmin):
+    preview_url_name = "preview:quiz"
     list_display = ["title", "kind", "module", "order", "status", "pass_mark_display"]
     list_editable = ["order", "status"]
     list_filter = ["kind", "status", "module"]
@@ -427,7 +468,6 @@ class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixi
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["preview_url"] = reverse("preview:quiz", args=[obj.pk])
             context["add_question_url"] = reverse("admin:quizzes_question_add") + f"?quiz={obj.pk}"
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 

@@ -138,6 +138,12 @@ class Question(PolymorphicModel):
         "archivée", default=False,
         help_text="Une question archivée n'est plus proposée ; les résultats passés restent intacts.",
     )
+    # A question added to a published quiz starts as a draft and goes live when an editor
+    # publishes it. Not serialised: the fixtures hold published content only (export_course
+    # skips drafts), so every loaded question is published.
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED, serialize=False,
+    )
     history = HistoricalRecords(inherit=True)
 
     objects = QuestionManager()

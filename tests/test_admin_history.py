@@ -32,6 +32,7 @@ def test_lesson_versions_keep_who_and_when_and_the_first_one_can_be_restored(edi
     for body in ["Deuxième version.", "Troisième version."]:
         data = admin_form_data(editor_client.get(url))
         data["body"] = body
+        data["_publish"] = "Publier"  # published content: the change goes live
         assert editor_client.post(url, data).status_code == 302
 
     versions = list(lesson.history.order_by("history_date"))
@@ -67,6 +68,7 @@ def test_question_restored_with_its_options(editor_client, content):
     data["options-2-DELETE"] = "on"  # the distractor "Aime le foot"…
     data.update({"options-4-text": "Pratique le handball", "options-4-feedback": "Une activité ordinaire.",
                  "options-4-order": "5"})  # …replaced by another one
+    data["_publish"] = "Publier"
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.non_form_errors()
     assert question.options.count() == 4
