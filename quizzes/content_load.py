@@ -53,8 +53,10 @@ def fingerprint(fields: dict) -> str:
 
 def current_fields(obj) -> dict:
     """The row's values as the fixtures write them (the export's own serialisation)."""
-    model = type(obj)
-    fresh = model._base_manager.get(pk=obj.pk)
+    rows = type(obj)._base_manager.all()
+    if hasattr(rows, "non_polymorphic"):  # a question's base row, not its type's
+        rows = rows.non_polymorphic()
+    fresh = rows.get(pk=obj.pk)
     dumped = serializers.serialize("json", [fresh], use_natural_foreign_keys=True, use_natural_primary_keys=True)
     return json.loads(dumped)[0]["fields"]
 

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from elearning.content_io import content_fixture_paths
+from pathlib import Path
+
+from elearning.content_io import FIXTURES_DIR, content_fixture_paths
 from quizzes.content_load import load_content
 
 
@@ -12,13 +14,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        parser.add_argument("--source", default=str(FIXTURES_DIR), help="Dossier des fixtures.")
         parser.add_argument(
             "--force", action="store_true",
             help="Écraser aussi les contenus modifiés dans l'administration depuis le dernier chargement.",
         )
 
-    def handle(self, *args, force=False, **options):
-        paths = content_fixture_paths()
+    def handle(self, *args, force=False, source=str(FIXTURES_DIR), **options):
+        paths = content_fixture_paths(Path(source))
         if not paths:
             self.stdout.write("Aucune fixture de contenu trouvée.")
             return
