@@ -135,6 +135,7 @@ def cohort_dashboard(request, cohort_id):
              for s in quizzes],
             chart_id="quiz", title="Taux de réussite par quiz (meilleure tentative de chaque apprenant·e)",
         ) if quizzes else "",
+        "gains_paired": max((g.paired for g in gains), default=0),
         "gains": [
             {"gain": g, "score_gain": points(g.score_gain), "confidence_gain": _signed(g.confidence_gain),
              "confidence_before": _confidence(g.confidence_before), "confidence_after": _confidence(g.confidence_after)}
