@@ -24,6 +24,10 @@ from elearning.models import Course, Lesson, LessonCompletion, Module, Status
 MINUTES_PER_QUESTION = 1.5
 
 
+def quiz_minutes(quiz) -> int:
+    return round(quiz.n_questions * MINUTES_PER_QUESTION)
+
+
 def mark_lesson_done(*, user, lesson: Lesson) -> LessonCompletion:
     """Record that `user` finished `lesson`. Idempotent: a second call changes nothing."""
     try:
@@ -121,6 +125,10 @@ class CourseProgress:
         return sum(m.minutes_left for m in self.modules)
 
     @property
+    def minutes_total(self):
+        return sum(s.minutes for m in self.modules for s in [*m.lessons, *m.quizzes])
+
+    @property
     def started(self):
         return self.steps_done > 0
 
@@ -138,7 +146,8 @@ class CourseProgress:
                 if not quiz_state.passed:
                     return NextStep(f"Faire le quiz « {quiz_state.quiz.title} »", quiz_state.quiz.get_absolute_url())
         if not self.self_after_done:
-            return NextStep("Faire l'auto-évaluation finale", reverse("self_assessment", args=["apres"]))
+            return NextStep("Faire l'auto-évaluation finale (facultative, 10 min)",
+                            reverse("self_assessment", args=["apres"]))
         if self.complete:
             return NextStep("Obtenir mon attestation de suivi", reverse("certificate"))
         return None
@@ -153,6 +162,12 @@ class CourseStructure:
     modules: list
     lessons: list
     quizzes: list
+
+    @property
+    def minutes_total(self) -> int:
+        """The course's time estimate: the same figure on the home page and the dashboard."""
+        return sum(lesson.reading_minutes for lesson in self.lessons) + sum(
+            quiz_minutes(quiz) for quiz in self.quizzes)
 
     def lesson(self, module_slug: str, lesson_slug: str) -> Lesson | None:
         return next(
@@ -246,7 +261,7 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
                 passed=passed,
                 best_score=best_score,
                 attempts=attempts,
-                minutes=round(quiz.n_questions * MINUTES_PER_QUESTION),
+                minutes=quiz_minutes(quiz),
             )
         )
     return CourseProgress(

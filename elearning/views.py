@@ -17,7 +17,9 @@ from elearning.progress import course_progress, course_structure, mark_lesson_do
 
 
 def home(request):
-    return render(request, "elearning/home.html")
+    # The shared course structure (kept by the process): the time estimate is the dashboard's.
+    structure = course_structure()
+    return render(request, "elearning/home.html", {"course_minutes": structure.minutes_total if structure.course else None})
 
 
 def course_overview(request):
