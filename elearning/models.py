@@ -483,6 +483,9 @@ class Certificate(models.Model):
     course_title = models.CharField("cours", max_length=300)
     completed_on = models.DateField("terminé le")
     final_score = models.FloatField("score final", null=True, blank=True)
+    # Copied when issued, as a training certificate states them: later edits never change it.
+    course_minutes = models.PositiveIntegerField("durée estimée du parcours (minutes)", null=True, blank=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -213,7 +213,7 @@ def course_structure(course: Course | None = None) -> CourseStructure:
         .order_by("module__order", "order", "id")
     )
     quizzes = list(
-        Quiz.objects.published()
+        Quiz.objects.reachable()
         .filter(module__in=modules)
         .annotate(n_questions=Count("questions", filter=Q(questions__archived=False,
                                                           questions__status=Status.PUBLISHED)))

@@ -122,8 +122,8 @@ def course_shape() -> CourseShape:
     quizzes = tuple(
         QuizInfo(id=row["id"], title=row["title"], kind=row["kind"], kind_label=kind_labels.get(row["kind"], ""),
                  module_title=row["module__title"], pass_mark=row["pass_mark"])
-        for row in Quiz.objects.published()
-        .filter(module__course=course, module__status=Status.PUBLISHED)
+        for row in Quiz.objects.reachable()
+        .filter(module__course=course)
         .order_by("module__order", "module_id", "order", "id")
         .values("id", "title", "kind", "module__title", "pass_mark")
     )
@@ -709,7 +709,16 @@ def item_analysis(cohort: Cohort) -> ItemAnalysis:
     answers; per option, how often it was chosen. The decision confusions are counted from
     the snapshots (the right decision and the chosen one as they stood when the learner
     answered), so a later change of a question's key never recounts the past."""
-    from quizzes.models import Answer, AnswerOption, Decision, Option, Question, Quiz, QuizResult, SignalFamily
+    from quizzes.models import (
+        Answer,
+        AnswerOption,
+        Decision,
+        Option,
+        Question,
+        Quiz,
+        QuizResult,
+        SignalFamily,
+    )
 
     best_attempts = (
         QuizResult.objects.filter(cohort=cohort)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from elearning import accounts
 from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
-from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
+from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson, Status
 from elearning.progress import course_progress, course_structure, mark_lesson_done
 
 
@@ -96,7 +96,9 @@ def lesson_context(*, lesson, sequence, module_progress, progress, done, lesson_
 @login_required
 @require_POST
 def lesson_complete(request, module_slug, lesson_slug):
-    lesson = get_object_or_404(Lesson.objects.published(), slug=lesson_slug, module__slug=module_slug)
+    # Only a lesson learners can read: published, in a published module.
+    lesson = get_object_or_404(Lesson.objects.published().filter(module__status=Status.PUBLISHED),
+                               slug=lesson_slug, module__slug=module_slug)
     mark_lesson_done(user=request.user, lesson=lesson)
     messages.success(request, "Leçon enregistrée comme terminée.")
     quiz = lesson.quizzes.filter(status="published").first()

@@ -19,6 +19,16 @@ class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def reachable(self):
+        """Published, and so are its module and the lesson it checks: a quiz of a lesson
+        or module in draft cannot be taken (nor counted for completion)."""
+        return (
+            self.published()
+            .exclude(module__status=Status.DRAFT)
+            .exclude(lesson__status=Status.DRAFT)
+            .exclude(lesson__module__status=Status.DRAFT)
+        )
+
 
 class QuizManager(SlugManager.from_queryset(QuizQuerySet)):
     pass

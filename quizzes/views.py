@@ -45,7 +45,7 @@ def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
 
 
 def _get_quiz(slug):
-    return get_object_or_404(Quiz.objects.published().select_related("lesson__module", "module"), slug=slug)
+    return get_object_or_404(Quiz.objects.reachable().select_related("lesson__module", "module"), slug=slug)
 
 
 @login_required

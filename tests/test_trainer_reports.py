@@ -16,10 +16,10 @@ from elearning.selfassessment import record_confidence
 from quizzes.models import Quiz, SingleChoiceQuestion
 from tests.conftest import (
     add_options,
-    client_for,
     answer_quiz,
     build_course,
     build_scenario_quiz,
+    client_for,
     enrol,
     make_cohort,
     make_org,
