@@ -499,6 +499,7 @@ class LearnerQuery:
     descending: bool = False
     profession: str = ""
     departement: str = ""
+    search: str = ""
 
     @classmethod
     def from_params(cls, params) -> LearnerQuery:
@@ -514,6 +515,7 @@ class LearnerQuery:
             descending=descending,
             profession=profession if profession in Profession.values else "",
             departement=departement if departement in Departement.values else "",
+            search=" ".join(str(params.get("recherche", "")).split())[:100],
         )
 
     @property
@@ -531,6 +533,10 @@ class LearnerQuery:
             condition &= Q(user__profession=self.profession)
         if self.departement:
             condition &= Q(user__departement=self.departement)
+        # Each word of the search in the first name, last name or e-mail ("Alice Martin").
+        for word in self.search.split():
+            condition &= (Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+                          | Q(user__email__icontains=word))
         return condition
 
 

@@ -2,6 +2,7 @@
 check access, call a domain function, render."""
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from elearning import accounts
-from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
+from elearning.access import is_trainer
+from elearning.forms import EmailAuthenticationForm, JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
 from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson, Status
 from elearning.progress import course_progress, course_structure, mark_lesson_done
 
@@ -105,6 +107,19 @@ def lesson_complete(request, module_slug, lesson_slug):
     if quiz:
         return redirect(quiz.get_absolute_url())
     return redirect(lesson.get_absolute_url())
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with the e-mail address; without a « next » page, a trainer lands on « Mes
+    groupes », a learner on their course."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if is_trainer(self.request.user):
+            return reverse("trainer_cohorts")
+        return super().get_default_redirect_url()
 
 
 def directory(request):
