@@ -95,6 +95,20 @@ class LearnerDataGuardMixin:
         return super().get_deleted_objects(objs, request)
 
 
+class FrenchDeleteActionMixin:
+    """Django's « Supprimer les %(verbose_name_plural)s sélectionnés » in correct French for
+    this model (agreement, plural)."""
+
+    delete_selected_label = ""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.delete_selected_label and "delete_selected" in actions:
+            function, name, _ = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, self.delete_selected_label)
+        return actions
+
+
 class RowLabelledForm(forms.ModelForm):
     """Forms shown as table rows (list editing, tabular inlines) have no <label>: each field
     gets an accessible name such as « ordre — Leçon 1.2 », for screen readers."""
@@ -235,7 +249,8 @@ class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+class OrganisationAdmin(FrenchDeleteActionMixin, SuperuserOnlyMixin, admin.ModelAdmin):
+    delete_selected_label = "Supprimer les organisations sélectionnées"
     list_display = ["name", "slug", "kind"]
     search_fields = ["name", "slug"]
 
@@ -334,8 +349,10 @@ class LessonAdminForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin, ContentHistoryAdmin):
+class LessonAdmin(FrenchDeleteActionMixin, RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin,
+                  ContentHistoryAdmin):
     form = LessonAdminForm
+    delete_selected_label = "Supprimer les leçons sélectionnées"
     preview_url_name = "preview:lesson"
     list_display = ["title", "module", "order", "status", "updated_at"]
     list_editable = ["order", "status"]
@@ -383,8 +400,9 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(ContentHistoryAdmin):
+class ContactAdmin(FrenchDeleteActionMixin, ContentHistoryAdmin):
     form = ContactAdminForm
+    delete_selected_label = "Supprimer les contacts sélectionnés"
     list_display = ["name", "kind", "departement", "phone", "last_checked", "to_verify"]
     list_filter = ["to_verify", "kind", "departement"]
     search_fields = ["name", "slug", "description", "phone", "email"]

@@ -18,7 +18,7 @@ from elearning.access import trainer_organisations, trainer_required
 from elearning.csv_export import csv_response, percent_cell
 from elearning.forms_trainer import CodeActionForm, CohortForm, LearnerFilterForm, RosterImportForm
 from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
-from elearning.templatetags.reperes import percent, points
+from elearning.templatetags.reperes import decimal_fr, percent, points
 
 # --- Write paths: one function per event ------------------------------------------------------
 
@@ -168,14 +168,14 @@ def _scale(confidence):
 
 
 def _confidence(value) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " / 4"
+    return "—" if value is None else decimal_fr(value) + " / 4"
 
 
 def _signed(gain) -> str:
     if gain is None:
         return "—"
-    text = f"{abs(gain):.1f}".replace(".", ",")
-    return ("+" if gain > 0.05 else "−" if gain < -0.05 else "") + text
+    text = decimal_fr(abs(gain))
+    return ("+" if text != "0,0" and gain > 0 else "−" if text != "0,0" and gain < 0 else "") + text
 
 
 SORT_COLUMNS = [

@@ -33,6 +33,7 @@ from polymorphic.admin import (
 from elearning.admin import (
     ContentHistoryAdmin,
     DraftAdminMixin,
+    FrenchDeleteActionMixin,
     LearnerDataGuardMixin,
     RowLabelledForm,
     RowLabelledListMixin,
@@ -145,6 +146,8 @@ class OptionForm(RowLabelledForm):
         if "key" in self.fields:
             self.fields["key"].required = False
             self.fields["key"].help_text = "Laissez vide : la lettre suivante est attribuée."
+            # The table header shows no help text: the field's own label says it.
+            self.fields["key"].widget.attrs["placeholder"] = "auto"
 
 
 class OptionFormSet(BaseInlineFormSet):
@@ -162,6 +165,13 @@ class OptionFormSet(BaseInlineFormSet):
                 for option in self.draft_rows if option.pk < 0
             ]
         super().__init__(*args, **kwargs)
+
+    def get_unique_error_message(self, unique_check):
+        # Django names the fields by their code name ("key"): say it in the editors' words.
+        labels = [str(self.model._meta.get_field(name).verbose_name) for name in unique_check
+                  if name != self.fk.name]
+        return (f"Deux options ont le même {' et '.join(labels)} : chaque option de la question doit avoir le sien "
+                "(a, b, c…). Laissez le repère vide pour qu'une lettre libre soit attribuée.")
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -194,6 +204,10 @@ class OptionFormSet(BaseInlineFormSet):
         for form in kept:
             if not form.instance.key:
                 form.instance.key = next(free, "")
+                if not form.instance.key:
+                    raise ValidationError("Plus aucune lettre libre pour le repère : donnez un repère à chaque option "
+                                          "(a, b, c… puis a1, a2…).")
+                form.instance._key_assigned = True  # said to the editor after the save
                 if hasattr(form, "cleaned_data"):
                     form.cleaned_data["key"] = form.instance.key
         super().clean()
@@ -208,7 +222,7 @@ class OptionInline(admin.TabularInline):
     formset = OptionFormSet
     fields = ["key", "order", "text", "is_correct", "feedback"]
     verbose_name = "option"
-    verbose_name_plural = "Options proposées (chacune avec son explication)"
+    verbose_name_plural = "Options proposées (chacune avec son explication ; repère vide : lettre libre attribuée)"
 
     def get_extra(self, request, obj=None, **kwargs):
         if obj is None:
@@ -274,6 +288,9 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, DraftAdminMixin, ContentHis
         if formset.model is Option:
             for option in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
                 self.warn_vocabulary(request, option, prefix=f"option {option.key} — ")
+                if getattr(option, "_key_assigned", False):
+                    self.message_user(request, f"Repère « {option.key} » attribué à l'option « {option.text[:60]} » "
+                                               "(laissé vide).", messages.INFO)
 
     def _question_context(self, object_id):
         question_id = unquote(object_id)
@@ -340,8 +357,9 @@ class MultipleChoiceQuestionAdmin(QuestionChildAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(PolymorphicParentModelAdmin):
+class QuestionAdmin(FrenchDeleteActionMixin, PolymorphicParentModelAdmin):
     base_model = Question
+    delete_selected_label = "Supprimer les questions sélectionnées"
     child_models = QUESTION_TYPES
     list_display = ["title", "question_type", "quiz", "order", "skill", "status", "archived"]
     list_filter = [PolymorphicChildModelFilter, "quiz", "status", "archived", "skill"]

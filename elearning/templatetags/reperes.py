@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 
 from elearning import markdown
@@ -21,6 +23,18 @@ def percent(value):
     if value is None or value == "":
         return "—"
     return f"{round(float(value) * 100)}\u202f%"
+
+
+@register.filter
+def decimal_fr(value, places=1):
+    """A number with a decimal comma, rounded half up as people expect: 2.25 → "2,3"
+    (Python's round and format round half to even on the binary value: "2,2"). The one
+    formatter for decimal figures shown to people."""
+    if value is None or value == "":
+        return "—"
+    quantum = Decimal(1).scaleb(-int(places))
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded}".replace(".", ",").replace("-", "−")
 
 
 @register.filter
