@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def as_loaded_from_fixtures(*objects):
-    """`load_course` writes no history (loaddata saves raw): forget what the builders wrote."""
+    """Content loaded by the old `loaddata` (raw saves) has no history: forget what the builders wrote."""
     for obj in objects:
         type(obj).history.filter(id=obj.pk).delete()
 

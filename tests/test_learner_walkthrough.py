@@ -130,3 +130,11 @@ def test_the_certificate_is_dated_the_day_the_course_was_completed(course, learn
     assert "Association Horizon" in page and "durée estimée" in page
     dashboard = learner_client.get("/mon-parcours/").content.decode()
     assert f"Parcours terminé le {certificate.completed_on.day}" in dashboard
+
+
+def test_each_lesson_has_a_print_button(course, learner_client):
+    """« Imprimer / PDF » on the lesson, wired by an external script (no inline script)."""
+    _, _, lessons = course
+    page = learner_client.get(lessons[0].get_absolute_url()).content.decode()
+    assert "Imprimer / PDF" in page and "data-print" in page and "/static/js/print.js" in page
+    assert "onclick" not in page
