@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "csp",
     "elearning",
     "quizzes",
+    "elearning.training",
+    "elearning.decision",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from elearning.content_io import FIXTURES_DIR, content_fixture_paths, export_content
+from quizzes.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from elearning.models import Contact, Lesson, LoadedFingerprint
 from quizzes.content_load import LOADED_REASON, load_content
 from quizzes.models import Option, Question

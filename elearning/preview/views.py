@@ -17,8 +17,7 @@ from django.urls import reverse
 from elearning import vocabulary
 from elearning.drafts import with_draft
 from elearning.models import Lesson, Status
-from elearning.progress import LessonState, ModuleProgress, QuizState
-from elearning.views import lesson_context
+from elearning.progress.completion import LessonState, ModuleProgress, QuizState, lesson_context
 
 # The snapshot functions of the submit path: the preview shows exactly what an attempt
 # would store, without storing it.

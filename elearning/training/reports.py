@@ -60,6 +60,17 @@ from elearning.models import (
     Skill,
     Status,
 )
+from quizzes.models import (
+    Answer,
+    AnswerOption,
+    Attempt,
+    Decision,
+    Option,
+    Question,
+    Quiz,
+    QuizResult,
+    SignalFamily,
+)
 
 # --- The course: what counts for completion -------------------------------------------------
 
@@ -76,7 +87,7 @@ class QuizInfo:
 
 @dataclass(frozen=True)
 class CourseShape:
-    """The published lessons and quizzes that make a course complete (see progress.py)."""
+    """The published lessons and quizzes that make a course complete (see elearning/progress/completion.py)."""
 
     course_id: int | None
     lesson_ids: tuple[int, ...] = ()
@@ -88,8 +99,6 @@ class CourseShape:
 
     @property
     def final_quiz_ids(self) -> list[int]:
-        from quizzes.models import Quiz
-
         return [q.id for q in self.quizzes if q.kind == Quiz.Kind.FINAL]
 
     @property
@@ -107,7 +116,6 @@ class CourseShape:
 
 def course_shape() -> CourseShape:
     """The course's published lessons and quizzes (3 queries)."""
-    from quizzes.models import Quiz
 
     course = Course.objects.order_by("pk").only("pk").first()
     if course is None:
@@ -152,7 +160,6 @@ DERIVED = {
 def _learner_expression(shape: CourseShape, name: str):
     """The SQL expression of one per-learner value (built only when a report needs it:
     building and compiling these subqueries is most of a small report's time)."""
-    from quizzes.models import QuizResult
 
     # `pk__in=[]` would make Django drop the whole query (EmptyResultSet), even in an ORDER
     # BY: a course without lessons, quizzes or final gives constants instead.
@@ -199,7 +206,6 @@ def _learner_expression(shape: CourseShape, name: str):
 def _roster(shape: CourseShape, names=LEARNER_VALUES, *, quiz_columns: bool = False) -> QuerySet[Enrolment]:
     """Enrolments annotated with the named per-learner values: the base of the funnel, the
     learner table and the CSV export, in one query however it is then filtered or grouped."""
-    from quizzes.models import QuizResult
 
     wanted = {dependency for name in names for dependency in DERIVED.get(name, ())}
     base = {name: _learner_expression(shape, name) for name in LEARNER_VALUES
@@ -317,7 +323,6 @@ def quiz_stats(cohort: Cohort, shape: CourseShape) -> list[QuizStats]:
 
     The median is portable SQL: number each quiz's best scores in order and keep the one
     or two middle rows, with the counts and means computed over the same window."""
-    from quizzes.models import QuizResult
 
     by_quiz = {quiz.id: QuizStats(quiz=quiz) for quiz in shape.quizzes}
     if not by_quiz:
@@ -378,8 +383,6 @@ class SkillGain:
 def first_attempts(results: QuerySet) -> QuerySet:
     """The first attempt of each (learner, quiz) of `results` (QuizResult rows): the one that
     counts for the before/after tests, whatever was tried later."""
-    from quizzes.models import Attempt
-
     first = Attempt.objects.filter(user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id")).order_by(
         "submitted_at", "pk").values("pk")[:1]
     return results.annotate(first_attempt=Subquery(first)).values("first_attempt")
@@ -389,8 +392,6 @@ def skill_gains(cohort: Cohort) -> list[SkillGain]:
     """Per skill, the mean score of the same learners on the before and after tests (only
     those who took both; first attempt of each) and the mean confidence (1–4) of those who
     rated both times; the gain is the difference (2 queries)."""
-    from quizzes.models import Answer, Quiz, QuizResult
-
     gains = {skill: SkillGain(skill=skill, label=label) for skill, label in Skill.choices}
     results = QuizResult.objects.filter(cohort=cohort, user__isnull=False)
     took = {kind: results.filter(quiz__kind=kind).values("user_id") for kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)}
@@ -715,17 +716,6 @@ def item_analysis(cohort: Cohort) -> ItemAnalysis:
     answers; per option, how often it was chosen. The decision confusions are counted from
     the snapshots (the right decision and the chosen one as they stood when the learner
     answered), so a later change of a question's key never recounts the past."""
-    from quizzes.models import (
-        Answer,
-        AnswerOption,
-        Decision,
-        Option,
-        Question,
-        Quiz,
-        QuizResult,
-        SignalFamily,
-    )
-
     best_attempts = (
         QuizResult.objects.filter(cohort=cohort)
         .exclude(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER])
@@ -840,7 +830,6 @@ class CohortSummary:
 def organisation_overview(organisation: Organisation, shape: CourseShape) -> list[CohortSummary]:
     """One row per cohort of the organisation: its funnel, the mean best score on course
     quizzes, the pass rate of the final assessment, the last activity (3 queries)."""
-    from quizzes.models import QuizResult
 
     cohorts = list(Cohort.objects.filter(organisation=organisation).order_by("name", "pk"))
     summaries = {cohort.pk: CohortSummary(cohort=cohort, funnel=Funnel()) for cohort in cohorts}
