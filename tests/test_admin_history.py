@@ -66,7 +66,7 @@ def test_question_restored_with_its_options(editor_client, content):
     data["options-0-text"] = "Des cadeaux de valeur"
     data.pop("options-1-is_correct")
     data["options-2-DELETE"] = "on"  # the distractor "Aime le foot"…
-    data.update({"options-4-text": "Pratique le handball", "options-4-feedback": "Une activité ordinaire.",
+    data.update({"options-4-text": "Pratique le handball", "options-4-feedback": "Une activité ordinaire.", "options-4-key": "e",
                  "options-4-order": "5"})  # …replaced by another one
     data["_publish"] = "Publier"
     response = editor_client.post(url, data)

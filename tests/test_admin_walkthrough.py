@@ -59,6 +59,6 @@ def test_decimal_figures_round_half_up(value, shown):
 
 def test_the_trainer_dashboard_rounds_confidence_half_up():
     """The one formatter is the one the trainer's before/after table uses."""
-    from elearning.views_trainer import _confidence, _signed
+    from elearning.training.views import _confidence, _signed
 
     assert _confidence(2.25) == "2,3 / 4" and _signed(1.25) == "+1,3" and _signed(0.0) == "0,0"

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from elearning.models import Certificate, LessonCompletion, Module, Status
-from elearning.progress import course_progress, mark_lesson_done
+from elearning.progress.completion import course_progress, mark_lesson_done
 from quizzes.models import Attempt, Quiz
 from tests.conftest import answer_quiz, enrol, make_cohort, make_org
 from tests.test_progress import build_self_tests, complete_everything

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from quizzes.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from elearning.models import Contact, Lesson, LoadedFingerprint
+from quizzes.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from quizzes.content_load import LOADED_REASON, load_content
 from quizzes.models import Option, Question
 from tests.conftest import admin_form_data, client_for, make_editor

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from elearning import accounts
 from elearning.access import is_trainer
-from elearning.learn.forms import EmailAuthenticationForm, JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
+from elearning.learn.forms import (
+    EmailAuthenticationForm,
+    JoinCodeForm,
+    ProfileForm,
+    SignupForm,
+    cohort_for_code,
+)
 from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson, Status
 from elearning.progress.completion import course_progress, course_structure, lesson_context, mark_lesson_done
 

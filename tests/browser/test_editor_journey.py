@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from elearning.editors import ensure_editors_group
-from elearning.models import Lesson, Status
+from elearning.models import Status
 from tests.browser.conftest import activate, assert_accessible, tab_to, type_into
 from tests.conftest import PASSWORD, build_course, make_user
 
