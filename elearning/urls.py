@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from elearning.learn import dashboard, views
+from elearning.live import urls as live_urls
 
 handler404 = "elearning.views_errors.page_not_found"
 handler500 = "elearning.views_errors.server_error"
@@ -49,6 +50,9 @@ urlpatterns = [
     path("quiz/", include("elearning.learn.quiz_urls")),
     path("que-faire/", include("elearning.decision.urls")),
     path("formation/", include("elearning.training.urls")),
+    path("formation/", include(live_urls.trainer_urlpatterns)),
+    path("direct/", include("elearning.live.urls")),
+    path("lti/", include("elearning.lti.urls")),
     path("apercu/", include("elearning.preview.urls")),
     path("admin/", admin.site.urls),
 ]
