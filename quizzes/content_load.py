@@ -116,16 +116,15 @@ def _load_row(row, loaded, *, stored, force, report, versions) -> None:
             report.unchanged += 1
             _remember(known, content_type, key, new, stored)
             return
+        has_history = _history_owner(obj) is not None
         if known is not None:
             edited = known.fingerprint != now
-        else:
-            owner = _history_owner(obj)
-            edited = owner is not None and _has_versions(obj)
+        else:  # loaded before fingerprints existed: only an admin save writes history
+            edited = has_history and _has_versions(obj)
         if edited and not force:
             report.conflicts.append(label)
             return
-        owner = _history_owner(obj)
-        if owner is not None:
+        if has_history:
             _keep_first_version(obj)
         loaded.save()
         (report.forced if edited else report.updated).append(label)
