@@ -4,7 +4,6 @@ from django.urls import include, path
 
 from elearning.followup import urls as followup_urls
 from elearning.learn import dashboard, views
-from elearning.learn.forms import EmailAuthenticationForm
 from elearning.live import urls as live_urls
 
 handler404 = "elearning.views_errors.page_not_found"
@@ -36,8 +35,7 @@ urlpatterns = [
     path("comptes/inscription/", views.signup, name="signup"),
     path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
     path("rejoindre/<str:code>/", views.join, name="join"),
-    path("comptes/connexion/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
-                                                             redirect_authenticated_user=True), name="login"),
+    path("comptes/connexion/", views.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("comptes/mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -19,6 +19,16 @@ class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def reachable(self):
+        """Published, and so are its module and the lesson it checks: a quiz of a lesson
+        or module in draft cannot be taken (nor counted for completion)."""
+        return (
+            self.published()
+            .exclude(module__status=Status.DRAFT)
+            .exclude(lesson__status=Status.DRAFT)
+            .exclude(lesson__module__status=Status.DRAFT)
+        )
+
 
 class QuizManager(SlugManager.from_queryset(QuizQuerySet)):
     pass
@@ -139,6 +149,12 @@ class Question(PolymorphicModel):
     archived = models.BooleanField(
         "archivée", default=False,
         help_text="Une question archivée n'est plus proposée ; les résultats passés restent intacts.",
+    )
+    # A question added to a published quiz starts as a draft and goes live when an editor
+    # publishes it. Not serialised: the fixtures hold published content only (export_course
+    # skips drafts), so every loaded question is published.
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED, serialize=False,
     )
     history = HistoricalRecords(inherit=True)
 

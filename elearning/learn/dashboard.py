@@ -19,7 +19,9 @@ from elearning.progress.followup import followup_checks, retention, retention_ch
 from elearning.progress.selfassessment import (
     CONFIDENCE_LABELS,
     SKILL_QUESTIONS,
+    closed_reason,
     comparison,
+    first_attempt,
     record_confidence,
 )
 from elearning.templatetags.reperes import percent
@@ -60,9 +62,27 @@ def _self_quiz(phase):
     return Quiz.objects.published().filter(kind=phase).first()
 
 
+def _closed(request, phase):
+    """A response when the test of `phase` is not to be taken now: the first attempt (no
+    retake), or the dashboard with the reason; None when it may be taken."""
+    attempt = first_attempt(request.user, phase)
+    if attempt is not None:
+        messages.info(request, "Ce test se passe une seule fois : votre première réponse sert de référence "
+                               "pour le bilan avant / après. Voici votre résultat.")
+        return redirect(attempt.get_absolute_url())
+    reason = closed_reason(user=request.user, phase=phase, progress=course_progress(request.user))
+    if reason:
+        messages.info(request, reason)
+        return redirect("dashboard")
+    return None
+
+
 @login_required
 def self_assessment(request, phase):
     quiz = _self_quiz(phase)
+    closed = _closed(request, phase)
+    if closed is not None:
+        return closed
     rated = ConfidenceRating.objects.filter(user=request.user, phase=phase).count() == len(Skill.values)
     errors = {}
     if request.method == "POST" and "confidence" in request.POST:
@@ -95,6 +115,9 @@ def self_assessment_submit(request, phase):
     quiz = _self_quiz(phase)
     if quiz is None:
         raise Http404
+    closed = _closed(request, phase)
+    if closed is not None:
+        return closed
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html",
                              extra_context={"phase": phase, "submit_url": request.path})
 

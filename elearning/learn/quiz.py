@@ -48,7 +48,7 @@ def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
 
 
 def _get_quiz(slug):
-    return get_object_or_404(Quiz.objects.published().select_related("lesson__module", "module"), slug=slug)
+    return get_object_or_404(Quiz.objects.reachable().select_related("lesson__module", "module"), slug=slug)
 
 
 def _followup_closed(request, quiz):
@@ -111,8 +111,15 @@ def quiz_result(request, slug, attempt_id):
         pk=attempt_id, user=request.user, quiz__slug=slug,
     )
     quiz = attempt.quiz
-    result = quiz.results.filter(user=request.user).first()
-    next_step = course_progress(request.user).next_step() if quiz.counts_for_progress else None
+    is_self = quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
+    result = None if is_self else quiz.results.filter(user=request.user).first()
+    # The real next step first, then one way to retry (none for the before/after tests,
+    # taken once); when retrying is the next step, it is offered once.
+    next_step = course_progress(request.user).next_step()
+    retry_url = None if is_self else quiz.get_absolute_url()
+    if next_step and next_step.url == retry_url:
+        next_step = None
     return render(request, "quizzes/quiz_result.html", {
-        "attempt": attempt, "quiz": quiz, "result": result, "next_step": next_step,
+        "attempt": attempt, "quiz": quiz, "result": result, "next_step": next_step, "retry_url": retry_url,
+        "is_self": is_self,
     })

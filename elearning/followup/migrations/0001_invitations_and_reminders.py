@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('elearning', '0003_deadline_completion_and_email_reminders'),
+        ('elearning', '0005_deadline_completion_and_email_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

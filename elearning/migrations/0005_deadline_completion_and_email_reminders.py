@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('elearning', '0002_report_indexes'),
+        ('elearning', '0004_certificate_duration_and_organisation'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_signal_advised_decision'),
+        ('quizzes', '0004_question_status'),
     ]
 
     operations = [
