@@ -35,7 +35,7 @@ urlpatterns = [
     path("rejoindre/<str:code>/", views.join, name="join"),
     path("comptes/connexion/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
                                                              redirect_authenticated_user=True), name="login"),
-    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("comptes/deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("comptes/mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("comptes/mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),

@@ -2,18 +2,19 @@
 check access, call a domain function, render."""
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
 
 from elearning import accounts
 from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
 from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
 from elearning.progress import course_progress, course_structure, mark_lesson_done
+from elearning.resume import login_required_keeping_post
 
 
 def home(request):
@@ -91,9 +92,11 @@ def lesson_context(*, lesson, sequence, module_progress, progress, done, lesson_
     }
 
 
-@login_required
-@require_POST
+@login_required_keeping_post(lambda module_slug, lesson_slug: reverse("lesson", args=[module_slug, lesson_slug]))
 def lesson_complete(request, module_slug, lesson_slug):
+    """POST: the lesson is done. A GET (reloaded address, session expired) goes to the lesson."""
+    if request.method != "POST":
+        return redirect("lesson", module_slug=module_slug, lesson_slug=lesson_slug)
     lesson = get_object_or_404(Lesson.objects.published(), slug=lesson_slug, module__slug=module_slug)
     mark_lesson_done(user=request.user, lesson=lesson)
     messages.success(request, "Leçon enregistrée comme terminée.")
@@ -198,6 +201,16 @@ def account(request):
         form = ProfileForm(instance=request.user)
     enrolments = request.user.enrolments.select_related("cohort__organisation")
     return render(request, "elearning/account.html", {"form": form, "enrolments": enrolments})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (a link or an image could otherwise sign anyone out); a GET on
+    the address (reloaded, bookmarked) goes to the home page instead of a blank 405 page."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return redirect("home")
 
 
 def static_page(request, template):
