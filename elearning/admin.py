@@ -185,6 +185,40 @@ class CohortAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CertificateAdminForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = ["learner_name", "course_title", "completed_on", "final_score"]
+        help_texts = {
+            "learner_name": "Corriger ici ne change pas le compte ; si la personne corrige son nom dans "
+                            "« Mon compte », l'attestation suit automatiquement.",
+            "final_score": "Entre 0 et 1 (0,85 pour 85 %).",
+        }
+
+
+@admin.register(Certificate)
+class CertificateAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Correct a certificate (a typo in the name, a wrong date): it is reissued under the same
+    code, with the date of reissue; the check page shows the corrected text."""
+
+    form = CertificateAdminForm
+    list_display = ["learner_name", "course_title", "completed_on", "code", "reissued_at"]
+    search_fields = ["learner_name", "code"]
+    readonly_fields = ["code", "user", "course", "issued_at", "reissued_at"]
+    fieldsets = (
+        (None, {"fields": ("code", "user", "course", "issued_at", "reissued_at")}),
+        ("Texte de l'attestation", {"fields": ("learner_name", "course_title", "completed_on", "final_score")}),
+    )
+
+    def has_add_permission(self, request, *args):
+        return False  # issued by the course, never by hand
+
+    def save_model(self, request, obj, form, change):
+        if form.changed_data:
+            obj.reissued_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
 admin.site.unregister(Group)
 
 

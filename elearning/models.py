@@ -474,14 +474,19 @@ def new_certificate_code() -> str:
 class Certificate(models.Model):
     """An "attestation de suivi", issued once the course is complete."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
-    code = models.CharField(max_length=40, unique=True, default=new_certificate_code)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates",
+                             verbose_name="compte")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name="cours")
+    code = models.CharField("code de vérification", max_length=40, unique=True, default=new_certificate_code)
     learner_name = models.CharField("nom", max_length=300)
     course_title = models.CharField("cours", max_length=300)
     completed_on = models.DateField("terminé le")
     final_score = models.FloatField("score final", null=True, blank=True)
-    issued_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField("délivrée le", default=timezone.now)
+    # A corrected name (by the learner, on their account) or a correction by an administrator
+    # reissues the certificate under the same code: the check page shows the current text
+    # and this date.
+    reissued_at = models.DateTimeField("réémise le", null=True, blank=True)
 
     class Meta:
         verbose_name = "attestation de suivi"

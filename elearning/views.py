@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from elearning import accounts
+from elearning.certificates import reissue_under_account_name
 from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
 from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
 from elearning.progress import course_progress, course_structure, mark_lesson_done
@@ -194,8 +196,11 @@ def account(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
-            form.save()
-            messages.success(request, "Profil enregistré.")
+            with transaction.atomic():
+                form.save()
+                reissued = reissue_under_account_name(user=request.user)
+            messages.success(request, "Profil enregistré." + (
+                " Votre attestation a été réémise à ce nom, avec le même code de vérification." if reissued else ""))
             return redirect("account")
     else:
         form = ProfileForm(instance=request.user)

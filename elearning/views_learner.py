@@ -127,7 +127,7 @@ def certificate_download(request):
 
 
 def certificate_verify(request, code):
-    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on").first()
+    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on", "reissued_at").first()
     if cert is None:
         return render(request, "elearning/certificate_verify.html", {"certificate": None}, status=404)
     return render(request, "elearning/certificate_verify.html", {"certificate": cert})
