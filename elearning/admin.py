@@ -19,7 +19,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,6 +43,32 @@ RESTORED_REASON = "Version antérieure rétablie"
 
 
 # --- Shared behaviour ---------------------------------------------------------------------
+
+
+def lf_newlines(text: str) -> str:
+    """Line endings as in the fixtures (LF), whatever the browser sent (CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class LfTextField(forms.CharField):
+    """A long text typed in a browser: browsers send CRLF line endings, and Django's default
+    field strips the final newline, so every save rewrote every line of a lesson (and
+    `export_course` then wrote CRLF into the fixtures). Here the text is kept as typed, with
+    LF endings and its final newline; a text of spaces only is empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = lf_newlines(super().to_python(value))
+        return value if value.strip() else ""
+
+
+class LfTextMixin:
+    """Every long text (Markdown) of an admin form goes through `LfTextField`."""
+
+    formfield_overrides = {models.TextField: {"form_class": LfTextField}}
 
 
 class SuperuserOnlyMixin:
@@ -128,7 +154,7 @@ def keep_initial_version(obj, *, date=None) -> bool:
     return True
 
 
-class ContentHistoryAdmin(VocabularyCheckMixin, SimpleHistoryAdmin):
+class ContentHistoryAdmin(LfTextMixin, VocabularyCheckMixin, SimpleHistoryAdmin):
     """History (list, diff, restore) in French, with the first version kept."""
 
     object_history_list_template = "admin/history/object_history_list.html"
@@ -231,7 +257,7 @@ class GroupAdmin(SuperuserOnlyMixin, BaseGroupAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
+class CourseAdmin(LfTextMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
     list_display = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
 
@@ -265,7 +291,7 @@ def _completed_lessons(lesson_filter) -> set[int]:
 
 
 @admin.register(Module)
-class ModuleAdmin(RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
+class ModuleAdmin(LfTextMixin, RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
     list_display = ["title", "order", "status", "lesson_count"]
     list_editable = ["order", "status"]
     list_filter = ["status"]

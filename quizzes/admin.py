@@ -33,6 +33,7 @@ from polymorphic.admin import (
 from elearning.admin import (
     ContentHistoryAdmin,
     LearnerDataGuardMixin,
+    LfTextMixin,
     RowLabelledForm,
     RowLabelledListMixin,
     VocabularyCheckMixin,
@@ -171,7 +172,7 @@ class OptionFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(LfTextMixin, admin.TabularInline):
     model = Option
     form = OptionForm
     formset = OptionFormSet
@@ -408,7 +409,7 @@ class QuestionListInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
+class QuizAdmin(LfTextMixin, RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "module", "order", "status", "pass_mark_display"]
     list_editable = ["order", "status"]
     list_filter = ["kind", "status", "module"]
