@@ -11,6 +11,7 @@ What an edit keeps: every lesson, question, option and contact has its history
 Objects loaded from the fixtures have no history yet: their state is kept as a first
 version just before their first change in the admin, so even that one can be restored.
 """
+import difflib
 from datetime import timedelta
 
 from django import forms
@@ -23,6 +24,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from elearning import vocabulary
 from elearning.models import (
@@ -154,11 +156,46 @@ def keep_initial_version(obj, *, date=None) -> bool:
     return True
 
 
+def line_diff(old: str, new: str, *, context: int = 1) -> list[dict]:
+    """The lines that changed between two versions of a text, with `context` unchanged lines
+    around each change; a gap between two changes is one `skip` entry. Kinds: `same`,
+    `removed`, `added`, `skip`. Lines are plain text (the template escapes them)."""
+    rows = []
+    diff = difflib.unified_diff(lf_newlines(old or "").split("\n"), lf_newlines(new or "").split("\n"),
+                                n=context, lineterm="")
+    for line in diff:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if rows:
+                rows.append({"kind": "skip", "text": ""})
+            continue
+        kind = {"-": "removed", "+": "added"}.get(line[:1], "same")
+        rows.append({"kind": kind, "text": line[1:]})
+    return rows
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """The history's comparison column: a long text (Markdown) is shown as the lines that
+    changed, in full, instead of two truncated one-line excerpts."""
+
+    def context_for_delta_changes(self, delta):
+        rows = super().context_for_delta_changes(delta)
+        for row, change in zip(rows, delta.changes, strict=True):
+            field = self.model._meta.get_field(change.field)
+            if isinstance(field, models.TextField):
+                row["lines"] = line_diff(change.old, change.new)
+        return rows
+
+
 class ContentHistoryAdmin(LfTextMixin, VocabularyCheckMixin, SimpleHistoryAdmin):
     """History (list, diff, restore) in French, with the first version kept."""
 
     object_history_list_template = "admin/history/object_history_list.html"
     object_history_form_template = "admin/history/object_history_form.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
         if change:
