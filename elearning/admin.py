@@ -14,6 +14,8 @@ version just before their first change in the admin, so even that one can be res
 import difflib
 from datetime import timedelta
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -218,11 +220,37 @@ class ContentHistoryAdmin(LfTextMixin, VocabularyCheckMixin, SimpleHistoryAdmin)
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+PERMISSION_ACTIONS = {"add": "ajouter", "change": "modifier", "delete": "supprimer", "view": "voir"}
+
+
+def permission_label(permission) -> str:
+    """« Parcours et comptes | leçon | Peut modifier » rather than Django's « Can change leçon »
+    (permission names are written in English when the database is created)."""
+    action, _, _model = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    model_name = model._meta.verbose_name if model else permission.content_type.model
+    app = model._meta.app_config.verbose_name if model else permission.content_type.app_label
+    verb = PERMISSION_ACTIONS.get(action)
+    return f"{app} | {model_name} | " + (f"Peut {verb}" if verb else permission.name)
+
+
+class FrenchPermissionsMixin:
+    """The permission pickers of users and groups, in French."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+
 # --- Accounts: superusers only --------------------------------------------------------------
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
+class UserAdmin(FrenchPermissionsMixin, SuperuserOnlyMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -286,7 +314,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(SuperuserOnlyMixin, BaseGroupAdmin):
+class GroupAdmin(FrenchPermissionsMixin, SuperuserOnlyMixin, BaseGroupAdmin):
     pass
 
 
@@ -451,3 +479,70 @@ class ContactAdmin(ContentHistoryAdmin):
                 contact.save()
                 count += 1
         self.message_user(request, f"{count} contact(s) marqué(s) comme vérifié(s) le {today:%d/%m/%Y}.", messages.SUCCESS)
+
+
+# --- Connection lockout (django-axes), in French ----------------------------------------------
+# Its models keep their English `__str__` (breadcrumbs, titles) and two columns have no label:
+# the admins below give them French ones; locale/fr holds the strings axes leaves in English.
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}" if moment else "—"
+
+
+for axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(axes_model):
+        admin.site.unregister(axes_model)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(SuperuserOnlyMixin, axes_admin.AccessAttemptAdmin):
+    list_display = [
+        {"status": "status_label", "expiration": "expiration_label"}.get(name, name)
+        for name in axes_admin.AccessAttemptAdmin.list_display
+    ]
+    fieldsets = (
+        (None, {"fields": ("username", "path_info", "failures_since_start", "expiration_label")}),
+        ("Données du formulaire", {"fields": ("get_data", "post_data")}),
+        ("Métadonnées", {"fields": ("user_agent", "ip_address", "http_accept")}),
+    )
+    readonly_fields = [*axes_admin.AccessAttemptAdmin.readonly_fields, "expiration_label"]
+
+    @admin.display(description="état")
+    def status_label(self, obj):
+        return self.status(obj)
+
+    @admin.display(description="expire le")
+    def expiration_label(self, obj):
+        expiration = getattr(obj, "expiration", None)
+        return _when(expiration.expires_at) if expiration else "Non définie"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(SuperuserOnlyMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(SuperuserOnlyMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+def _access_attempt_str(attempt) -> str:
+    return f"Tentative de connexion du {_when(attempt.attempt_time)}"
+
+
+def _access_log_str(log) -> str:
+    return f"Connexion de {log.username} le {_when(log.attempt_time)}"
+
+
+def _access_failure_str(failure) -> str:
+    locked = " (compte verrouillé)" if failure.locked_out else ""
+    return f"Échec de connexion de {failure.username}{locked} le {_when(failure.attempt_time)} depuis {failure.ip_address}"
+
+
+# django-axes writes its `__str__` in English; the admin shows it in titles and breadcrumbs.
+# These models have no French version to subclass without new tables, hence the replacement.
+AccessAttempt.__str__ = _access_attempt_str
+AccessLog.__str__ = _access_log_str
+AccessFailureLog.__str__ = _access_failure_str
