@@ -44,6 +44,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("comptes/reinitialiser/termine/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("glossaire/", views.glossary_page, name="glossary"),
     path("accessibilite/", views.static_page, {"template": "accessibilite"}, name="accessibility"),
     path("confidentialite/", views.static_page, {"template": "confidentialite"}, name="privacy"),
     path("mentions-legales/", views.static_page, {"template": "mentions_legales"}, name="legal"),

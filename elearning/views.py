@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from elearning import accounts
+from elearning import accounts, glossary
 from elearning.certificates import reissue_under_account_name
 from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
 from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
@@ -216,6 +216,11 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request, *args, **kwargs):
         return redirect("home")
+
+
+def glossary_page(request):
+    """« Glossaire » — public, like the directory: the abbreviations the lessons use."""
+    return render(request, "pages/glossaire.html", {"terms": glossary.TERMS})
 
 
 def static_page(request, template):
