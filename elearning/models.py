@@ -463,7 +463,7 @@ class ConfidenceRating(models.Model):
                                    violation_error_message="Le niveau de confiance va de 1 à 4."),
             models.UniqueConstraint(fields=["user", "phase", "skill"], name="unique_confidence_rating"),
         ]
-        # Covers the cohort's before/after confidence means (elearning/reports.py).
+        # Covers the cohort's before/after confidence means (elearning/training/reports.py).
         indexes = [models.Index(fields=["cohort", "phase", "skill", "value"], name="confidence_report_idx")]
 
     def __str__(self):

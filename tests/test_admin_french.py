@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from elearning.certificates import issue_certificate
+from elearning.progress.certificates import issue_certificate
 from quizzes.models import Quiz
 from tests.conftest import admin_form_data, client_for, enrol, make_cohort, make_org, make_user
 from tests.test_progress import complete_everything

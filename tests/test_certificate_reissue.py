@@ -3,8 +3,8 @@ administrator can correct it, and a deleted account leaves nothing on the check 
 import pytest
 from django.test import Client
 
-from elearning.certificates import issue_certificate
 from elearning.models import Certificate
+from elearning.progress.certificates import issue_certificate
 from tests.conftest import PASSWORD, admin_form_data, client_for, make_user
 from tests.test_progress import complete_everything
 

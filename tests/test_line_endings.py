@@ -2,8 +2,8 @@
 lesson into CRLF, never drops its final newline, and `export_course` never writes CRLF."""
 import pytest
 
-from elearning.content_io import export_content
 from elearning.models import Lesson
+from quizzes.content_io import export_content
 from quizzes.models import WordingQuestion
 from tests.conftest import admin_form_data
 from tests.test_admin_questions import add_question_data

@@ -14,11 +14,11 @@ import pytest
 from django.core.management import call_command
 from django.template import loader
 
-from elearning.certificates import issue_certificate
 from elearning.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
 from elearning.models import Cohort, Lesson, Membership, Skill
-from elearning.progress import mark_lesson_done
-from elearning.selfassessment import record_confidence
+from elearning.progress.certificates import issue_certificate
+from elearning.progress.completion import mark_lesson_done
+from elearning.progress.selfassessment import record_confidence
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Quiz
 from tests.conftest import PASSWORD, answer_quiz, enrol, make_user
