@@ -22,6 +22,7 @@ from elearning.lti.models import (
     PlatformGrade,
 )
 from elearning.models import Cohort, Enrolment
+from elearning.progress.completion import mark_lesson_done
 from quizzes.models import Quiz
 from tests.conftest import answer_quiz, build_course, build_scenario_quiz, client_for, make_org, make_trainer
 
@@ -297,3 +298,16 @@ def test_no_quiz_means_a_french_404_page(platform, tool):
     response, _, _ = platform.launch(resource="quiz:scenario")
     assert response.status_code == 404
     assert "n'existe plus" in response.content.decode().replace("&#x27;", "'")
+
+
+def test_course_progress_goes_to_the_gradebook_as_lessons_are_done(platform, tool, django_capture_on_commit_callbacks):
+    """A course launch opens a grade column; each lesson done sends the progress, « InProgress »
+    until the course is complete."""
+    platform.launch(resource="cours")
+    user = PlatformAccount.objects.get().user
+    platform.mocked.add(responses.POST, f"{LINEITEM}/scores", status=200, json={})
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_lesson_done(user=user, lesson=tool["module"].lessons.first())
+    body = json.loads([c for c in platform.mocked.calls if c.request.url.endswith("/scores")][-1].request.body)
+    assert 0 < body["scoreGiven"] < 100
+    assert body["activityProgress"] == "InProgress" and body["gradingProgress"] == "Pending"

@@ -13,7 +13,9 @@ class LtiConfig(AppConfig):
         # attempt's own transaction (see elearning.lti.grades).
         from django.db.models.signals import post_save
 
-        from elearning.lti.grades import queue_grade_for_attempt
+        from elearning.lti.grades import queue_course_grade, queue_grade_for_attempt
+        from elearning.models import LessonCompletion
         from quizzes.models import Attempt
 
         post_save.connect(queue_grade_for_attempt, sender=Attempt, dispatch_uid="lti-queue-grade")
+        post_save.connect(queue_course_grade, sender=LessonCompletion, dispatch_uid="lti-queue-course-grade")

@@ -44,6 +44,15 @@ def queue_grade_for_attempt(sender, instance: Attempt, created: bool, **kwargs) 
     transaction.on_commit(lambda: send_pending(user_id=instance.user_id))
 
 
+def queue_course_grade(sender, instance, created: bool, **kwargs) -> None:
+    """post_save of a lesson completion: the course's grade row is to be recomputed and sent."""
+    if not created:
+        return
+    rows = PlatformGrade.objects.filter(account__user_id=instance.user_id, resource=COURSE)
+    if rows.update(timestamp=timezone.now(), status=PlatformGrade.Status.PENDING, tries=0, last_error=""):
+        transaction.on_commit(lambda: send_pending(user_id=instance.user_id))
+
+
 def _course_grade(row: PlatformGrade) -> None:
     progress = course_progress(row.account.user)
     total = progress.steps_total or 1
