@@ -168,6 +168,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if o
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
+# The project's catalogue (django-axes strings left in English) comes before the apps' ones.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,7 @@
 """
 import string
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin, messages
@@ -35,6 +36,7 @@ from elearning.admin import (
     DraftAdminMixin,
     FrenchDeleteActionMixin,
     LearnerDataGuardMixin,
+    LfTextMixin,
     RowLabelledForm,
     RowLabelledListMixin,
     VocabularyCheckMixin,
@@ -216,7 +218,7 @@ class OptionFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(LfTextMixin, admin.TabularInline):
     model = Option
     form = OptionForm
     formset = OptionFormSet
@@ -465,8 +467,52 @@ class QuestionListInline(admin.TabularInline):
         return type_label(question)
 
 
+class PassMarkPercentField(forms.Field):
+    """The pass mark as editors think of it: a percentage from 0 to 100 (« 70 », « 70 % »,
+    « 72,5 »); stored as a share between 0 and 1, as attempts copy it. « 0,7 » is refused
+    with a message saying what to type: it would be a pass mark of 0.7 %."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 6})
+    default_error_messages = {
+        "invalid": "Saisissez un pourcentage entre 0 et 100, par exemple 70 pour 70 %.",
+        "range": "Le seuil de réussite doit être compris entre 0 et 100 %.",
+        "fraction": "Le seuil s'exprime en pourcentage, de 0 à 100 : pour 70 %, saisissez 70 (et non {value}).",
+        "required": "Indiquez le seuil de réussite, en pourcentage (0 à 100).",
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, float):
+            return f"{value * 100:g}".replace(".", ",")
+        return value
+
+    def to_python(self, value):
+        text = str(value or "").strip().removesuffix("%").strip().replace("\u202f", "").replace(" ", "")
+        if not text:
+            return None
+        try:
+            percent = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not percent.is_finite() or percent < 0 or percent > 100:
+            raise ValidationError(self.error_messages["range"], code="range")
+        if 0 < percent <= 1:  # a share typed where a percentage is asked (0,7 or 1 for 100 %)
+            raise ValidationError(self.error_messages["fraction"].format(value=text), code="fraction")
+        return float(percent) / 100
+
+
+class QuizAdminForm(forms.ModelForm):
+    pass_mark = PassMarkPercentField(
+        label="Seuil de réussite (%)", help_text="En pourcentage, de 0 à 100 : 70 signifie 70 % des points.")
+
+    class Meta:
+        model = Quiz
+        fields = ["title", "slug", "kind", "module", "lesson", "order", "status", "pass_mark", "intro"]
+
+
 @admin.register(Quiz)
-class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin, VocabularyCheckMixin, admin.ModelAdmin):
+class QuizAdmin(LfTextMixin, RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin, VocabularyCheckMixin,
+                admin.ModelAdmin):
+    form = QuizAdminForm
     preview_url_name = "preview:quiz"
     list_display = ["title", "kind", "module", "order", "status", "pass_mark_display"]
     list_editable = ["order", "status"]

@@ -19,11 +19,21 @@ from quizzes.models import Option, Question, Quiz
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
+def _lf(obj):
+    """Text fields with LF line endings: the fixtures never hold CRLF, even from rows saved
+    before the admin normalised them."""
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if isinstance(value, str) and "\r" in value:
+            setattr(obj, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+    return obj
+
+
 def _dump(objects) -> str:
     return (
         serializers.serialize(
             "json",
-            objects,
+            (_lf(obj) for obj in objects),
             indent=2,
             use_natural_foreign_keys=True,
             use_natural_primary_keys=True,

@@ -237,7 +237,7 @@ def test_changing_a_quiz_changes_nobodys_past_score(editor_client, content, answ
     # The quiz: a stricter pass mark.
     url = f"/admin/quizzes/quiz/{quiz.pk}/change/"
     data = admin_form_data(editor_client.get(url))
-    data["pass_mark"] = "1.0"
+    data["pass_mark"] = "100"  # per cent
     data["_publish"] = "Publier"
     assert editor_client.post(url, data).status_code == 302
     quiz.refresh_from_db()

@@ -206,8 +206,10 @@ def test_post_without_csrf_is_403(scenario, learner):
     assert client.post(f"/quiz/{scenario.slug}/envoyer/", {}).status_code == 403
 
 
-def test_get_on_submit_is_405(scenario, learner_client):
-    assert learner_client.get(f"/quiz/{scenario.slug}/envoyer/").status_code == 405
+def test_get_on_submit_goes_to_the_quiz(scenario, learner_client):
+    """A reloaded « envoyer » address shows the quiz, never a blank 405 page."""
+    response = learner_client.get(f"/quiz/{scenario.slug}/envoyer/")
+    assert response.status_code == 302 and response["Location"] == f"/quiz/{scenario.slug}/"
 
 
 def test_unknown_or_draft_quiz_is_404(scenario, learner_client):

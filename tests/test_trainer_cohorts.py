@@ -119,7 +119,8 @@ def test_regenerate_code_kills_the_old_one(trainer_client, cohort):
 
 
 def test_code_actions_need_post_and_a_known_action(trainer_client, cohort):
-    assert trainer_client.get(f"/formation/groupes/{cohort.pk}/code/").status_code == 405
+    response = trainer_client.get(f"/formation/groupes/{cohort.pk}/code/")
+    assert response.status_code == 302 and response["Location"] == f"/formation/groupes/{cohort.pk}/"
     trainer_client.post(f"/formation/groupes/{cohort.pk}/code/", {"action": "supprimer"})
     cohort.refresh_from_db()
     assert cohort.join_open

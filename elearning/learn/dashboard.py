@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from elearning import svg
 from elearning.learn.forms import DeleteAccountForm
-from elearning.learn.quiz import handle_submission, new_token, quiz_context
+from elearning.learn.quiz import handle_submission, resumed_quiz_context
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
 from elearning.progress.completion import course_progress
@@ -24,6 +24,7 @@ from elearning.progress.selfassessment import (
     first_attempt,
     record_confidence,
 )
+from elearning.resume import login_required_keeping_post, resumed_post
 from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
@@ -77,7 +78,7 @@ def _closed(request, phase):
     return None
 
 
-@login_required
+@login_required_keeping_post()
 def self_assessment(request, phase):
     quiz = _self_quiz(phase)
     closed = _closed(request, phase)
@@ -85,6 +86,8 @@ def self_assessment(request, phase):
         return closed
     rated = ConfidenceRating.objects.filter(user=request.user, phase=phase).count() == len(Skill.values)
     errors = {}
+    resumed = resumed_post(request) if request.method == "GET" else None
+    posted = request.POST if request.method == "POST" else (resumed or {})
     if request.method == "POST" and "confidence" in request.POST:
         ratings = {}
         for skill in Skill.values:
@@ -102,16 +105,18 @@ def self_assessment(request, phase):
     if not rated or errors:
         return render(request, "elearning/self_confidence.html", {
             "phase": phase, "phase_label": Phase(phase).label, "skills": SKILL_QUESTIONS.items(),
-            "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": request.POST,
+            "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": posted,
         }, status=400 if errors else 200)
-    context = quiz_context(quiz, load_quiz(quiz), token=new_token())
+    context = resumed_quiz_context(quiz, load_quiz(quiz), resumed)
     context.update({"phase": phase, "submit_url": request.path + "envoyer/"})
     return render(request, "quizzes/quiz_detail.html", context)
 
 
-@login_required
-@require_POST
+@login_required_keeping_post(lambda phase: reverse("self_assessment", args=[phase]))
 def self_assessment_submit(request, phase):
+    """POST: record the test. A GET (reloaded address, session expired) goes to the test page."""
+    if request.method != "POST":
+        return redirect("self_assessment", phase=phase)
     quiz = _self_quiz(phase)
     if quiz is None:
         raise Http404
@@ -164,7 +169,7 @@ def certificate_download(request):
 
 
 def certificate_verify(request, code):
-    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on").first()
+    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on", "reissued_at").first()
     if cert is None:
         return render(request, "elearning/certificate_verify.html", {"certificate": None}, status=404)
     return render(request, "elearning/certificate_verify.html", {"certificate": cert})

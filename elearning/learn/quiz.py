@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from elearning.progress import followup
 from elearning.progress.completion import course_progress
 from elearning.progress.followup import FOLLOWUP_KINDS
+from elearning.resume import login_required_keeping_post, resumed_post
 from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
 from quizzes.models import Answer, AnswerOption, Attempt, Quiz
 
@@ -22,7 +23,7 @@ def new_token():
     return signing.dumps({"k": str(uuid.uuid4()), "t": timezone.now().isoformat()}, salt=_KEY_SALT)
 
 
-def _read_token(token):
+def read_token(token):
     try:
         data = signing.loads(token, salt=_KEY_SALT)
         return uuid.UUID(data["k"]), timezone.datetime.fromisoformat(data["t"])
@@ -60,6 +61,17 @@ def _followup_closed(request, quiz):
     return redirect("dashboard")
 
 
+def resumed_quiz_context(quiz, content, resumed) -> dict:
+    """The quiz form, empty, or with the answers sent when the session had expired (`resumed`;
+    the submission key they carried is kept: sending them again never records twice)."""
+    if resumed is None:
+        return quiz_context(quiz, content, token=new_token())
+    token = resumed.get("token", "")
+    if read_token(token)[0] is None:
+        token = new_token()
+    return quiz_context(quiz, content, token=token, chosen=parse_choices(content, resumed))
+
+
 @login_required
 def quiz_detail(request, slug):
     quiz = _get_quiz(slug)
@@ -69,14 +81,16 @@ def quiz_detail(request, slug):
         return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = quiz_context(quiz, content, token=new_token())
+    context = resumed_quiz_context(quiz, content, resumed_post(request))
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
 
-@login_required
-@require_POST
+@login_required_keeping_post(lambda slug: reverse("quiz", args=[slug]))
 def quiz_submit(request, slug):
+    """POST: record the attempt. A GET (a reloaded or bookmarked address) goes to the quiz."""
+    if request.method != "POST":
+        return redirect("quiz", slug=slug)
     quiz = _get_quiz(slug)
     if closed := _followup_closed(request, quiz):
         return closed
@@ -85,7 +99,7 @@ def quiz_submit(request, slug):
 
 def handle_submission(request, quiz, *, template, extra_context=None):
     content = load_quiz(quiz)
-    key, started_at = _read_token(request.POST.get("token", ""))
+    key, started_at = read_token(request.POST.get("token", ""))
     chosen = parse_choices(content, request.POST)
     if key is None:
         context = quiz_context(quiz, content, token=new_token(), chosen=chosen,

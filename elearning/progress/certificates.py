@@ -57,7 +57,7 @@ def issue_certificate(*, user) -> Certificate:
             return Certificate.objects.create(
                 user=user,
                 course=progress.course,
-                learner_name=user.get_full_name() or user.email,
+                learner_name=holder_name(user),
                 course_title=progress.course.title,
                 completed_on=completion_date(user, progress),
                 final_score=final_score(user),
@@ -66,6 +66,24 @@ def issue_certificate(*, user) -> Certificate:
             )
     except IntegrityError:
         return Certificate.objects.get(user=user, course=progress.course)
+
+
+def holder_name(user) -> str:
+    """The name printed on a certificate: the account's, as it is now."""
+    return user.get_full_name() or user.email
+
+
+def reissue_under_account_name(*, user) -> list[Certificate]:
+    """After the learner corrects their name: their certificates carry the new name, under the
+    same code (the PDF and the check page follow), with the date of reissue."""
+    name = holder_name(user)
+    stale = list(Certificate.objects.filter(user=user).exclude(learner_name=name))
+    now = timezone.now()
+    for certificate in stale:
+        certificate.learner_name = name
+        certificate.reissued_at = now
+    Certificate.objects.bulk_update(stale, ["learner_name", "reissued_at"])
+    return stale
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:

@@ -13,6 +13,12 @@ def md(text):
 
 
 @register.filter
+def lesson_md(text):
+    """A lesson's body, with the first use of each glossary term linked to /glossaire/."""
+    return markdown.render_lesson(text)
+
+
+@register.filter
 def md_inline(text):
     return markdown.render_inline(text)
 

@@ -8,7 +8,7 @@ or export answers 404, exactly like an id that does not exist. The aggregates li
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -295,11 +295,11 @@ def remove_learner_view(request, cohort_id, user_id):
 
 @trainer_required
 def cohort_code(request, cohort_id):
-    """Close, reopen or renew the join code (POST only; the cohort is checked first, so
-    another organisation's id answers 404 whatever the method)."""
+    """Close, reopen or renew the join code (POST; a GET goes to the group's page; the cohort
+    is checked first, so another organisation's id answers 404 whatever the method)."""
     cohort = _cohort_or_404(request, cohort_id)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return redirect("trainer_cohort", cohort_id=cohort.pk)
     form = CodeActionForm(request.POST)
     if form.is_valid():
         action = form.cleaned_data["action"]
