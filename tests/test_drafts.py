@@ -110,7 +110,7 @@ def test_quiz_draft_waits_for_publication(editor_client, content):
     """A stricter pass mark saved as a draft applies only once published."""
     quiz = content["quiz"]
     url = f"/admin/quizzes/quiz/{quiz.pk}/change/"
-    post(editor_client, url, "_save_draft", pass_mark="1.0")
+    post(editor_client, url, "_save_draft", pass_mark="100")  # per cent
     assert Quiz.objects.get(pk=quiz.pk).pass_mark == 0.7
     post(editor_client, url, "_publish")
     assert Quiz.objects.get(pk=quiz.pk).pass_mark == 1.0

@@ -30,6 +30,7 @@ def test_history_page_shows_a_readable_escaped_line_diff(editor_client, content)
     for body in [LONG + "\n", LONG.replace("Paragraphe 7 :", "Paragraphe 7 <b>modifié</b> :") + "\n"]:
         data = admin_form_data(editor_client.get(url))
         data["body"] = body
+        data["_publish"] = "Publier"  # an edit to a published lesson is a draft until published
         assert editor_client.post(url, data).status_code == 302
 
     page = editor_client.get(f"/admin/elearning/lesson/{lesson.pk}/history/").content.decode()

@@ -18,6 +18,7 @@ def test_a_lesson_saved_from_a_browser_keeps_lf_and_its_final_newline(editor_cli
     url = f"/admin/elearning/lesson/{lesson.pk}/change/"
     data = admin_form_data(editor_client.get(url))
     data["body"] = "## Partie\r\n\r\nPremière ligne.  \r\nSuite du texte.\r\n"
+    data["_publish"] = "Publier"  # an edit to a published lesson is a draft until published
     assert editor_client.post(url, data).status_code == 302
     lesson.refresh_from_db()
     assert lesson.body == "## Partie\n\nPremière ligne.  \nSuite du texte.\n"
