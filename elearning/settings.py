@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "elearning",
     "quizzes",
+    "elearning.training",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from elearning.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from elearning.models import Contact, Course, Lesson, Module
+from quizzes.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from quizzes.models import Option, Question, Quiz
 from tests.conftest import make_user
 

@@ -60,6 +60,7 @@ from elearning.models import (
     Skill,
     Status,
 )
+from quizzes.models import Answer, AnswerOption, Decision, Option, Question, Quiz, QuizResult, SignalFamily
 
 # --- The course: what counts for completion -------------------------------------------------
 
@@ -76,7 +77,7 @@ class QuizInfo:
 
 @dataclass(frozen=True)
 class CourseShape:
-    """The published lessons and quizzes that make a course complete (see progress.py)."""
+    """The published lessons and quizzes that make a course complete (see elearning/progress/completion.py)."""
 
     course_id: int | None
     lesson_ids: tuple[int, ...] = ()
@@ -88,8 +89,6 @@ class CourseShape:
 
     @property
     def final_quiz_ids(self) -> list[int]:
-        from quizzes.models import Quiz
-
         return [q.id for q in self.quizzes if q.kind == Quiz.Kind.FINAL]
 
     @property
@@ -107,7 +106,6 @@ class CourseShape:
 
 def course_shape() -> CourseShape:
     """The course's published lessons and quizzes (3 queries)."""
-    from quizzes.models import Quiz
 
     course = Course.objects.order_by("pk").only("pk").first()
     if course is None:
@@ -152,7 +150,6 @@ DERIVED = {
 def _learner_expression(shape: CourseShape, name: str):
     """The SQL expression of one per-learner value (built only when a report needs it:
     building and compiling these subqueries is most of a small report's time)."""
-    from quizzes.models import QuizResult
 
     # `pk__in=[]` would make Django drop the whole query (EmptyResultSet), even in an ORDER
     # BY: a course without lessons, quizzes or final gives constants instead.
@@ -199,7 +196,6 @@ def _learner_expression(shape: CourseShape, name: str):
 def _roster(shape: CourseShape, names=LEARNER_VALUES, *, quiz_columns: bool = False) -> QuerySet[Enrolment]:
     """Enrolments annotated with the named per-learner values: the base of the funnel, the
     learner table and the CSV export, in one query however it is then filtered or grouped."""
-    from quizzes.models import QuizResult
 
     wanted = {dependency for name in names for dependency in DERIVED.get(name, ())}
     base = {name: _learner_expression(shape, name) for name in LEARNER_VALUES
@@ -317,7 +313,6 @@ def quiz_stats(cohort: Cohort, shape: CourseShape) -> list[QuizStats]:
 
     The median is portable SQL: number each quiz's best scores in order and keep the one
     or two middle rows, with the counts and means computed over the same window."""
-    from quizzes.models import QuizResult
 
     by_quiz = {quiz.id: QuizStats(quiz=quiz) for quiz in shape.quizzes}
     if not by_quiz:
@@ -378,7 +373,6 @@ def skill_gains(cohort: Cohort) -> list[SkillGain]:
     """Per skill, the group's mean score on the before and after tests (best attempt of
     each learner, all answers of that skill) and its mean declared confidence (1–4); the
     gain is the difference of the two means (2 queries)."""
-    from quizzes.models import Answer, Quiz, QuizResult
 
     gains = {skill: SkillGain(skill=skill, label=label) for skill, label in Skill.choices}
     best_attempts = QuizResult.objects.filter(
@@ -689,7 +683,6 @@ def item_analysis(cohort: Cohort) -> ItemAnalysis:
     answers; per option, how often it was chosen. The options themselves (text, family,
     decision, the right one) are today's: a question whose right answer changes should be
     archived and replaced, as the editors' guide asks, so the two agree."""
-    from quizzes.models import Answer, AnswerOption, Decision, Option, Question, QuizResult, SignalFamily
 
     best_attempts = QuizResult.objects.filter(cohort=cohort).values("best_attempt_id")
     answered = {
@@ -794,7 +787,6 @@ class CohortSummary:
 def organisation_overview(organisation: Organisation, shape: CourseShape) -> list[CohortSummary]:
     """One row per cohort of the organisation: its funnel, the mean best score on course
     quizzes, the pass rate of the final assessment, the last activity (3 queries)."""
-    from quizzes.models import QuizResult
 
     cohorts = list(Cohort.objects.filter(organisation=organisation).order_by("name", "pk"))
     summaries = {cohort.pk: CohortSummary(cohort=cohort, funnel=Funnel()) for cohort in cohorts}

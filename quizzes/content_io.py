@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import serializers
 
 from elearning.models import Contact, Course, Lesson, Module
+from quizzes.models import Option, Question, Quiz
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -41,7 +42,6 @@ def _quiz_rows() -> dict[int, list]:
     A fixed number of queries whatever the size of the course: base rows in one query,
     subclass rows in one query per type, options in one; the related rows that natural
     keys read (quiz, lesson, content type, question) come with them."""
-    from quizzes.models import Option, Question
 
     bases = list(
         Question.objects.non_polymorphic()
@@ -66,7 +66,6 @@ def _quiz_rows() -> dict[int, list]:
 
 def export_content(target: Path = FIXTURES_DIR) -> list[Path]:
     """Write every piece of course content to `target`, in a stable order."""
-    from quizzes.models import Quiz
 
     written = []
     for old in list((target / "course").glob("*.json")) + list((target / "quizzes").glob("*.json")):

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from elearning.content_io import content_fixture_paths
+from quizzes.content_io import content_fixture_paths
 
 
 class Command(BaseCommand):

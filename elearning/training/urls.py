@@ -1,7 +1,7 @@
-"""Trainer pages (built in elearning/views_trainer.py), under /formation/."""
+"""Trainer pages (built in elearning/training/views.py), under /formation/."""
 from django.urls import path
 
-from elearning import views_trainer
+from elearning.training import views as views_trainer
 
 urlpatterns = [
     path("groupes/", views_trainer.cohort_list, name="trainer_cohorts"),

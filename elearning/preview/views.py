@@ -15,8 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from elearning.models import Lesson, Status
-from elearning.progress import LessonState, ModuleProgress, QuizState
-from elearning.views import lesson_context
+from elearning.progress.completion import LessonState, ModuleProgress, QuizState, lesson_context
 
 # The snapshot functions of the submit path: the preview shows exactly what an attempt
 # would store, without storing it.

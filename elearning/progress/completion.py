@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from elearning.models import Course, Lesson, LessonCompletion, Module
+from quizzes.models import Question, Quiz, QuizResult
 
 # Minutes counted for a quiz question when estimating the time left.
 MINUTES_PER_QUESTION = 1.5
@@ -170,17 +172,22 @@ def content_changed(sender, **kwargs) -> None:
     """Signal receiver: content was saved or deleted in this process; forget the structure.
     Connected without a sender because question subclasses send as themselves."""
     global _content_generation
-    from quizzes.models import Question
 
     if sender._meta.label_lower in STRUCTURE_MODELS or issubclass(sender, Question):
         _content_generation += 1
+
+
+# Connected here, where the cache lives, rather than in an AppConfig.ready(): the core app sits
+# below this layer and must not import it, and a process that never loads this module holds no
+# copy to forget.
+post_save.connect(content_changed, dispatch_uid="structure-save")
+post_delete.connect(content_changed, dispatch_uid="structure-delete")
 
 
 def course_structure(course: Course | None = None) -> CourseStructure:
     """Four queries, or none while this process's copy is fresh (settings.
     COURSE_STRUCTURE_CACHE_SECONDS; a save in this process drops it at once; other processes
     see an edit within that delay). Without `course`: the site's course."""
-    from quizzes.models import Quiz
 
     ttl = settings.COURSE_STRUCTURE_CACHE_SECONDS
     now = time.monotonic()
@@ -211,7 +218,6 @@ def course_structure(course: Course | None = None) -> CourseStructure:
 
 def course_progress(user, course: Course | None = None, *, structure: CourseStructure | None = None) -> CourseProgress:
     """Everything the learner's dashboard and lesson pages need, in a fixed number of queries."""
-    from quizzes.models import Quiz, QuizResult
 
     structure = structure or course_structure(course)
     if structure.course is None:
@@ -254,3 +260,18 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
         self_before_done=Quiz.Kind.SELF_BEFORE in self_kinds_done,
         self_after_done=Quiz.Kind.SELF_AFTER in self_kinds_done,
     )
+
+
+def lesson_context(*, lesson, sequence, module_progress, progress, done, lesson_quiz, **extra) -> dict:
+    """The lesson page's context, for learners and for the editors' preview alike."""
+    index = next(i for i, item in enumerate(sequence) if item.pk == lesson.pk)
+    return {
+        "lesson": lesson,
+        "module_progress": module_progress,
+        "progress": progress,
+        "previous": sequence[index - 1] if index > 0 else None,
+        "next": sequence[index + 1] if index + 1 < len(sequence) else None,
+        "done": done,
+        "lesson_quiz": lesson_quiz,
+        **extra,
+    }

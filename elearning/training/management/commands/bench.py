@@ -29,9 +29,47 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import psutil
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count, Max
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from elearning.models import (
+    Certificate,
+    Cohort,
+    ConfidenceRating,
+    Course,
+    Departement,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    Membership,
+    Module,
+    Organisation,
+    Profession,
+    Status,
+    User,
+)
+from quizzes.attempts import load_quiz
+from quizzes.models import (
+    Answer,
+    AnswerOption,
+    Attempt,
+    DecisionQuestion,
+    MultipleChoiceQuestion,
+    Option,
+    Question,
+    Quiz,
+    QuizResult,
+    SignalQuestion,
+    SingleChoiceQuestion,
+    WordingQuestion,
+)
 
 BENCH_ENV = "REPERES_BENCH_DB"
 DEFAULT_PATH = Path(settings.BASE_DIR) / "var" / "bench" / "bench.sqlite3"
@@ -56,7 +94,6 @@ class Command(BaseCommand):
         path = Path(options["path"]).resolve()
         if os.environ.get(BENCH_ENV) != str(path):
             return self._respawn(path, options)
-        from django.db import connection
 
         if connection.vendor != "sqlite" or Path(connection.settings_dict["NAME"]).resolve() != path:
             raise CommandError("Le banc d'essai doit tourner sur sa propre base SQLite.")
@@ -116,8 +153,6 @@ class Builder:
         self.log.write(text)
 
     def build(self, n_big: int):
-        from django.db import connection, transaction
-
         path = Path(connection.settings_dict["NAME"])
         connection.close()
         for suffix in ("", "-wal", "-shm"):
@@ -136,9 +171,6 @@ class Builder:
 
     # Content: the real lessons, 40 synthetic questions.
     def build_content(self):
-        from elearning.models import Course, Lesson, Module
-        from quizzes.models import Quiz
-
         fixtures = sorted((Path(settings.BASE_DIR) / "fixtures" / "course").glob("*.json"))
         if fixtures:
             call_command("loaddata", *map(str, fixtures), verbosity=0)
@@ -168,17 +200,10 @@ class Builder:
                 for _ in range(count):
                     n += 1
                     make_question(quiz, f"{slug}-{n}", type_, n, lesson)
-        from quizzes.models import Question
 
         assert Question.objects.filter(quiz__slug__startswith="banc-").count() == 40
 
     def build_people(self, n_big: int):
-        from django.utils import timezone
-
-        from elearning.models import Cohort, Course, Lesson, Membership, Organisation, Status, User
-        from quizzes.attempts import load_quiz
-        from quizzes.models import Quiz
-
         org = Organisation.objects.create(slug="banc", name="Organisation du banc d'essai")
         trainer = User.objects.create_user(email="formatrice@banc.invalid", password=None, first_name="Fatou",
                                            last_name="Diallo")
@@ -206,26 +231,12 @@ class Builder:
     def next_ids(self, model, count):
         ids = self.state["ids"]
         if model not in ids:
-            from django.db.models import Max
-
             ids[model] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         first = ids[model]
         ids[model] += count
         return range(first, first + count)
 
     def build_chunk(self, cohort, org, first_index, count):
-        from elearning.models import (
-            Certificate,
-            ConfidenceRating,
-            Departement,
-            Enrolment,
-            LessonCompletion,
-            Membership,
-            Profession,
-            User,
-        )
-        from quizzes.models import Answer, AnswerOption, Attempt, QuizResult
-
         rng, state = self.rng, self.state
         now, lessons, quizzes = state["now"], state["lessons"], state["quizzes"]
         professions = [p for p in Profession.values if p != "autre"]
@@ -307,15 +318,6 @@ class Builder:
 
 
 def make_question(quiz, slug, type_, order, lesson):
-    from quizzes.models import (
-        DecisionQuestion,
-        MultipleChoiceQuestion,
-        Option,
-        SignalQuestion,
-        SingleChoiceQuestion,
-        WordingQuestion,
-    )
-
     common = {"quiz": quiz, "slug": slug, "order": order, "title": f"Question {slug}", "lesson": lesson,
               "prompt": "Vignette : une élève de 15 ans arrive avec un nouveau téléphone, s'absente souvent, "
                         "parle d'un « copain » plus âgé qui lui fait des cadeaux. " * 3,
@@ -372,14 +374,6 @@ class Measure:
         self.repeat = repeat
 
     def run(self) -> dict:
-        import psutil
-        from django.db import connection
-        from django.db.models import Count
-        from django.test import Client
-        from django.test.utils import CaptureQueriesContext
-
-        from elearning.models import Cohort, Enrolment, Lesson, User
-
         trainer = User.objects.get(email="formatrice@banc.invalid")
         small = Cohort.objects.get(join_code="BANCPTIT")
         big = Cohort.objects.get(join_code="BANCGRND")
@@ -464,7 +458,6 @@ class Measure:
     def sql_floor(self, cohort) -> float:
         """The dashboard's aggregates as hand-written SQL on the same data: course shape,
         funnel, per-quiz statistics with the median, before/after, one page of the table."""
-        from django.db import connection
 
         def run():
             with connection.cursor() as cursor:

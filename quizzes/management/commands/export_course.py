@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from elearning.content_io import FIXTURES_DIR, export_content
+from quizzes.content_io import FIXTURES_DIR, export_content
 
 
 class Command(BaseCommand):

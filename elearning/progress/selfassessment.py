@@ -7,6 +7,7 @@ from django.db.models import Avg
 
 from elearning.accounts import current_cohort_id
 from elearning.models import ConfidenceRating, Phase, Skill
+from quizzes.models import Answer, Quiz, QuizResult
 
 CONFIDENCE_LABELS = {
     1: "Pas du tout à l'aise",
@@ -60,7 +61,6 @@ class SkillComparison:
 
 def comparison(user) -> list[SkillComparison]:
     """Score per skill = mean score of that skill's answers in the best attempt of each test."""
-    from quizzes.models import Answer, Quiz, QuizResult
 
     best_ids = list(
         QuizResult.objects.filter(user=user, quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER])

@@ -10,15 +10,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from elearning import svg
-from elearning.certificates import CourseNotComplete, certificate_pdf, issue_certificate
-from elearning.forms import DeleteAccountForm
+from elearning.learn.forms import DeleteAccountForm
+from elearning.learn.quiz import handle_submission, new_token, quiz_context
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
-from elearning.progress import course_progress
-from elearning.selfassessment import CONFIDENCE_LABELS, SKILL_QUESTIONS, comparison, record_confidence
+from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
+from elearning.progress.completion import course_progress
+from elearning.progress.selfassessment import (
+    CONFIDENCE_LABELS,
+    SKILL_QUESTIONS,
+    comparison,
+    record_confidence,
+)
 from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
-from quizzes.views import handle_submission, new_token, quiz_context
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import views
+from elearning.learn import quiz as views
 
 urlpatterns = [
     path("<slug:slug>/", views.quiz_detail, name="quiz"),

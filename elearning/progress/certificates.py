@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from elearning.models import Certificate
-from elearning.progress import course_progress, course_structure
+from elearning.progress.completion import course_progress, course_structure
+from quizzes.models import Quiz, QuizResult
 
 
 class CourseNotComplete(Exception):
@@ -16,8 +17,6 @@ class CourseNotComplete(Exception):
 
 
 def final_score(user):
-    from quizzes.models import Quiz, QuizResult
-
     result = QuizResult.objects.filter(user=user, quiz__kind=Quiz.Kind.FINAL).order_by("-best_score").first()
     return result.best_score if result else None
 
@@ -46,6 +45,8 @@ def issue_certificate(*, user) -> Certificate:
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    # Not a cycle: WeasyPrint loads Pango and HarfBuzz (about 40 MB and seconds per process,
+    # measured 29 Nov 2026), and only the PDF download needs it, so no worker pays for it early.
     from weasyprint import HTML
 
     html = render_to_string("elearning/certificate_pdf.html", {"certificate": certificate, "verify_url": verify_url})

@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from elearning import accounts
-from elearning.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
+from elearning.learn.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
 from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
-from elearning.progress import course_progress, course_structure, mark_lesson_done
+from elearning.progress.completion import course_progress, course_structure, lesson_context, mark_lesson_done
 
 
 def home(request):
@@ -74,21 +74,6 @@ def lesson_detail(request, module_slug, lesson_slug):
         lesson=lesson, sequence=sequence, module_progress=module_progress, progress=progress,
         done=done, lesson_quiz=lesson_quiz,
     ))
-
-
-def lesson_context(*, lesson, sequence, module_progress, progress, done, lesson_quiz, **extra) -> dict:
-    """The lesson page's context, for learners and for the editors' preview alike."""
-    index = next(i for i, item in enumerate(sequence) if item.pk == lesson.pk)
-    return {
-        "lesson": lesson,
-        "module_progress": module_progress,
-        "progress": progress,
-        "previous": sequence[index - 1] if index > 0 else None,
-        "next": sequence[index + 1] if index + 1 < len(sequence) else None,
-        "done": done,
-        "lesson_quiz": lesson_quiz,
-        **extra,
-    }
 
 
 @login_required

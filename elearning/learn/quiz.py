@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from elearning.progress import course_progress
+from elearning.progress.completion import course_progress
 from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
 from quizzes.models import Answer, AnswerOption, Attempt, Quiz
 

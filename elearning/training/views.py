@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from elearning import reports, svg
+from elearning import svg
 from elearning.access import trainer_organisations, trainer_required
 from elearning.csv_export import csv_response, percent_cell
-from elearning.forms_trainer import CodeActionForm, CohortForm, LearnerFilterForm
 from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
 from elearning.templatetags.reperes import percent, points
+from elearning.training import reports
+from elearning.training.forms import CodeActionForm, CohortForm, LearnerFilterForm
 
 # --- Write paths: one function per event ------------------------------------------------------
 

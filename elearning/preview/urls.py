@@ -1,7 +1,7 @@
-"""Editor previews (built in elearning/views_preview.py), mounted at /apercu/."""
+"""Editor previews (built in elearning/preview/views.py), mounted at /apercu/."""
 from django.urls import path
 
-from elearning import views_preview
+from elearning.preview import views as views_preview
 
 app_name = "preview"
 
