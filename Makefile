@@ -53,6 +53,7 @@ bench: venv
 
 load: sysdeps venv
 	$(BIN)/python tests/load/run_load.py
+	$(BIN)/python tests/load/run_live_load.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

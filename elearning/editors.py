@@ -14,6 +14,7 @@ from elearning.models import EDITORS_GROUP
 CONTENT_MODELS = {
     "elearning": ["course", "module", "lesson", "contact"],
     "quizzes": ["quiz", "question", "option"],
+    "decision": ["outcome", "step", "choice"],
 }
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from elearning.learn import dashboard, views
 from elearning.learn.forms import EmailAuthenticationForm
+from elearning.live import urls as live_urls
 
 handler404 = "elearning.views_errors.page_not_found"
 handler500 = "elearning.views_errors.server_error"
@@ -49,7 +50,11 @@ urlpatterns = [
     path("mentions-legales/", views.static_page, {"template": "mentions_legales"}, name="legal"),
     path("prendre-soin-de-soi/", views.static_page, {"template": "prendre_soin"}, name="self_care"),
     path("quiz/", include("elearning.learn.quiz_urls")),
+    path("que-faire/", include("elearning.decision.urls")),
     path("formation/", include("elearning.training.urls")),
+    path("formation/", include(live_urls.trainer_urlpatterns)),
+    path("direct/", include("elearning.live.urls")),
+    path("lti/", include("elearning.lti.urls")),
     path("apercu/", include("elearning.preview.urls")),
     path("admin/", admin.site.urls),
 ]

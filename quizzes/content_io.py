@@ -5,9 +5,11 @@ Layout under fixtures/:
   course/NN-<module>.json            one module and its lessons
   quizzes/<quiz>.json                one quiz, its questions (parent + child rows), options
   directory.json                     the referral directory
+  decision/aid.json                  the decision aid "Que faire ?" (outcomes, steps, choices)
 """
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 
@@ -82,7 +84,21 @@ def export_content(target: Path = FIXTURES_DIR) -> list[Path]:
     for quiz in Quiz.objects.select_related("module", "lesson").order_by("slug"):
         written.append(_write(target / "quizzes" / f"{quiz.slug}.json", [quiz, *quiz_rows.get(quiz.pk, [])]))
     written.append(_write(target / "directory.json", Contact.objects.order_by("departement", "order", "slug")))
+    written.append(_write(target / "decision" / "aid.json", _decision_rows()))
     return written
+
+
+def _decision_rows() -> list:
+    """The decision aid's tree: outcomes, steps, then choices (they point at both).
+
+    Looked up through the app registry: the aid is a page room above this layer, and its
+    tree is content like the lessons."""
+    outcome, step, choice = (apps.get_model("decision", name) for name in ("Outcome", "Step", "Choice"))
+    return [
+        *outcome.objects.order_by("order", "slug"),
+        *step.objects.order_by("order", "slug"),
+        *choice.objects.select_related("step", "next_step", "outcome").order_by("step__order", "step__slug", "order", "value"),
+    ]
 
 
 def content_fixture_paths(base: Path = FIXTURES_DIR) -> list[str]:
@@ -90,4 +106,5 @@ def content_fixture_paths(base: Path = FIXTURES_DIR) -> list[str]:
     paths = sorted((base / "course").glob("*.json")) + sorted((base / "quizzes").glob("*.json"))
     if (base / "directory.json").exists():
         paths.append(base / "directory.json")
+    paths += sorted((base / "decision").glob("*.json"))
     return [str(p) for p in paths]
