@@ -8,12 +8,16 @@ Callouts use the blockquote syntax:
 
 and become <aside class="callout callout-chiffre">.
 """
+import html as html_lib
 import re
 from functools import lru_cache
 
 import markdown as md
 import nh3
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+
+from elearning import glossary
 
 CALLOUTS = {
     "chiffre": "Chiffre clé",
@@ -100,6 +104,27 @@ def sanitise(html: str) -> str:
     )
 
 
+_TABLE = re.compile(r"<table>(?P<inner>.*?)</table>", re.S)
+_HEADER_ROW = re.compile(r"<thead>.*?</thead>", re.S)
+
+
+def _wrap_tables(safe_html: str) -> str:
+    """Put each (already sanitised) table in a box that scrolls sideways on a phone, so the
+    page itself never does (WCAG 1.4.10). The box is a labelled, focusable region: keyboard
+    users can scroll it, screen readers announce it with the table's column headings.
+    The wrapper is our own markup, added after nh3: authors cannot write these attributes."""
+
+    def wrap(match):
+        header = _HEADER_ROW.search(match.group("inner"))
+        cells = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", header.group(0), re.S) if header else []
+        names = [html_lib.unescape(nh3.clean(cell, tags=set())).strip() for cell in cells]
+        label = "Tableau" + (" : " + ", ".join(name for name in names if name) if any(names) else "")
+        return (f'<div class="table-scroll" role="region" aria-label="{html_lib.escape(label)}" tabindex="0">'
+                f"{match.group(0)}</div>")
+
+    return _TABLE.sub(wrap, safe_html)
+
+
 def render(text: str) -> SafeString:
     """Markdown → safe HTML. Raw HTML written by an author is sanitised, not trusted."""
     if not text:
@@ -115,7 +140,53 @@ def _render(text: str) -> SafeString:
     html = _convert(source)
     for index, block in enumerate(blocks):
         html = html.replace(f"<p>{_PLACEHOLDER.format(index)}</p>", block)
-    return mark_safe(sanitise(html))
+    return mark_safe(_wrap_tables(sanitise(html)))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# No glossary link inside a link, an abbreviation, code or a heading (a link in a heading
+# would be read as the heading's whole purpose).
+_NO_GLOSSARY_IN = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def link_glossary(safe_html: str) -> str:
+    """Link the first use of each glossary term in a (sanitised) text to its definition on
+    /glossaire/, as `<a><abbr title="…">IP</abbr></a>`: done once here, at render time, so
+    the fixtures stay plain Markdown and a new lesson is linked without anyone thinking of it.
+    Only text between tags is touched; the added markup is ours, after nh3."""
+    url = reverse("glossary")
+    seen: set[str] = set()
+    skip = 0
+    parts = []
+    for part in _TAG.split(safe_html):
+        tag = _TAG_NAME.match(part) if part.startswith("<") else None
+        if tag:
+            if tag.group(2).lower() in _NO_GLOSSARY_IN and not part.endswith("/>"):
+                skip += -1 if tag.group(1) else 1
+            parts.append(part)
+            continue
+        if skip > 0 or not part:
+            parts.append(part)
+            continue
+
+        def link(match):
+            abbr = match.group(0)
+            if abbr in seen:
+                return abbr
+            seen.add(abbr)
+            term = glossary.BY_ABBR[abbr]
+            return (f'<a class="glossary-term" href="{url}#{term.anchor}">'
+                    f'<abbr title="{html_lib.escape(term.name)}">{abbr}</abbr></a>')
+
+        parts.append(glossary.PATTERN.sub(link, part))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def render_lesson(text: str) -> SafeString:
+    """A lesson's body: `render`, then the first use of each glossary term linked."""
+    return mark_safe(link_glossary(str(render(text))))
 
 
 def render_inline(text: str) -> SafeString:

@@ -4,11 +4,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from elearning.versions import VersionHistory
 
 
 class Profession(models.TextChoices):
@@ -77,6 +80,11 @@ class User(AbstractUser):
     content_notice_seen_at = models.DateTimeField(
         "avertissement de contenu lu le", null=True, blank=True
     )
+    email_reminders = models.BooleanField(
+        "recevoir les rappels par e-mail", default=True,
+        help_text="Rappels d'échéance de groupe et vérifications de suivi. Les e-mails indispensables "
+                  "(réinitialisation du mot de passe) partent toujours.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -139,10 +147,10 @@ class Membership(models.Model):
         LEARNER = "learner", "Apprenant·e"
         TRAINER = "trainer", "Formateur·rice"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="personne")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="organisation")
     role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.LEARNER)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
 
     class Meta:
         verbose_name = "appartenance"
@@ -164,14 +172,19 @@ def new_join_code() -> str:
 class Cohort(models.Model):
     """A training group inside an organisation, joined with a code or a link."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts", verbose_name="organisation")
     name = models.CharField("nom du groupe", max_length=200)
     join_code = models.CharField("code d'accès", max_length=12, unique=True, default=new_join_code)
     join_open = models.BooleanField("inscriptions ouvertes", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="créé par",
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    deadline = models.DateField(
+        "échéance", null=True, blank=True,
+        help_text="Date à laquelle le groupe doit avoir terminé le parcours : rappels à J-7 et J-1.",
+    )
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -190,8 +203,8 @@ class Cohort(models.Model):
 class Enrolment(models.Model):
     """A learner's place in a cohort."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments", verbose_name="groupe")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name="apprenant·e")
     joined_at = models.DateTimeField("inscrit·e le", default=timezone.now)
 
     class Meta:
@@ -247,7 +260,7 @@ class ModuleManager(SlugManager.from_queryset(PublishedQuerySet)):
 class Module(models.Model):
     """An ordered part of the course, grouping lessons and quizzes."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules", verbose_name="cours")
     slug = models.SlugField("identifiant", unique=True)
     title = models.CharField("titre", max_length=200)
     summary = models.TextField("résumé", blank=True)
@@ -280,7 +293,7 @@ CHARS_PER_WORD = 6
 class Lesson(models.Model):
     """A lesson: Markdown text rendered by `elearning.markdown.render`."""
 
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons", verbose_name="module")
     slug = models.SlugField("identifiant", unique=True)
     title = models.CharField("titre", max_length=200)
     order = models.PositiveIntegerField("ordre", default=0)
@@ -296,7 +309,7 @@ class Lesson(models.Model):
     )
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = VersionHistory(excluded_fields=["updated_at"])
 
     objects = LessonManager()
 
@@ -331,8 +344,8 @@ class Lesson(models.Model):
 class LessonCompletion(models.Model):
     """A learner has marked a lesson as done (written by `elearning.progress`)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions", verbose_name="apprenant·e")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions", verbose_name="leçon")
     completed_at = models.DateTimeField("terminée le", default=timezone.now)
 
     class Meta:
@@ -381,7 +394,7 @@ class Contact(models.Model):
     to_verify = models.BooleanField("à vérifier", default=False)
     to_verify_note = models.CharField("ce qui est à vérifier", max_length=300, blank=True)
     order = models.PositiveIntegerField("ordre", default=0)
-    history = HistoricalRecords()
+    history = VersionHistory()
 
     objects = SlugManager()
 
@@ -393,6 +406,7 @@ class Contact(models.Model):
             models.CheckConstraint(
                 condition=~Q(to_verify=True) | ~Q(to_verify_note=""),
                 name="contact_to_verify_has_note",
+                violation_error_message="Indiquez ce qui est à vérifier (numéro, adresse, horaires…).",
             )
         ]
 
@@ -446,17 +460,18 @@ class Phase(models.TextChoices):
 class ConfidenceRating(models.Model):
     """A learner's confidence in one skill, 1 to 4, before or after the course."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="confidence_ratings")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    phase = models.CharField(max_length=5, choices=Phase.choices)
-    skill = models.CharField(max_length=10, choices=Skill.choices)
-    value = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="confidence_ratings", verbose_name="apprenant·e")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="groupe")
+    phase = models.CharField("moment", max_length=5, choices=Phase.choices)
+    skill = models.CharField("compétence", max_length=10, choices=Skill.choices)
+    value = models.PositiveSmallIntegerField("niveau")
+    created_at = models.DateTimeField("enregistré le", default=timezone.now)
 
     class Meta:
         verbose_name = "auto-positionnement"
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4"),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4",
+                                   violation_error_message="Le niveau de confiance va de 1 à 4."),
             models.UniqueConstraint(fields=["user", "phase", "skill"], name="unique_confidence_rating"),
         ]
         # Covers the cohort's before/after confidence means (elearning/training/reports.py).
@@ -471,17 +486,41 @@ def new_certificate_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+class CourseCompletion(models.Model):
+    """When a learner first completed the course: the +30 and +90 day follow-up checks count
+    from here. Written once, by `elearning.progress.followup.record_completion`."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completion",
+                                verbose_name="apprenant·e")
+    completed_at = models.DateTimeField("parcours terminé le")
+
+    class Meta:
+        verbose_name = "parcours terminé"
+        verbose_name_plural = "parcours terminés"
+
+    def __str__(self):
+        return f"{self.user} — {self.completed_at:%d/%m/%Y}"
+
+
 class Certificate(models.Model):
     """An "attestation de suivi", issued once the course is complete."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
-    code = models.CharField(max_length=40, unique=True, default=new_certificate_code)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates",
+                             verbose_name="compte")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name="cours")
+    code = models.CharField("code de vérification", max_length=40, unique=True, default=new_certificate_code)
     learner_name = models.CharField("nom", max_length=300)
     course_title = models.CharField("cours", max_length=300)
     completed_on = models.DateField("terminé le")
     final_score = models.FloatField("score final", null=True, blank=True)
-    issued_at = models.DateTimeField(default=timezone.now)
+    # Copied when issued, as a training certificate states them: later edits never change it.
+    course_minutes = models.PositiveIntegerField("durée estimée du parcours (minutes)", null=True, blank=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    issued_at = models.DateTimeField("délivrée le", default=timezone.now)
+    # A corrected name (by the learner, on their account) or a correction by an administrator
+    # reissues the certificate under the same code: the check page shows the current text
+    # and this date.
+    reissued_at = models.DateTimeField("réémise le", null=True, blank=True)
 
     class Meta:
         verbose_name = "attestation de suivi"
@@ -493,3 +532,54 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("certificate_verify", args=[self.code])
+
+
+# --- Editors' drafts and what load_course last loaded -------------------------------------
+
+
+class ContentDraft(models.Model):
+    """Pending changes to a published lesson, quiz or question: learners keep reading the
+    published row until an editor publishes the draft (elearning/drafts.py).
+
+    Kept apart from the content rows so the learners' read path never sees it and costs
+    nothing more; `data` holds the pending field values (by attname), and for a question
+    its options under "options"."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="type de contenu")
+    object_id = models.PositiveBigIntegerField("identifiant de l'objet")
+    data = models.JSONField("modifications en attente", default=dict, encoder=DjangoJSONEncoder)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="rédigé par",
+    )
+    updated_at = models.DateTimeField("enregistré le", auto_now=True)
+
+    class Meta:
+        verbose_name = "brouillon"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_content_draft"),
+        ]
+
+    def __str__(self):
+        return f"Brouillon ({self.content_type.model} {self.object_id})"
+
+
+class LoadedFingerprint(models.Model):
+    """What `load_course` last loaded into one content row: a hash of the fixture's field
+    values. A row whose current values still hash to it was not edited since, and may be
+    updated from the fixtures; any other row was edited in the admin and is left alone."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="type de contenu")
+    natural_key = models.CharField("clé naturelle", max_length=300)
+    fingerprint = models.CharField("empreinte", max_length=64)
+    loaded_at = models.DateTimeField("chargé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "empreinte de chargement"
+        verbose_name_plural = "empreintes de chargement"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "natural_key"], name="unique_loaded_fingerprint"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.natural_key}"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "elearning.live",
     "lti_tool",
     "elearning.lti",
+    "elearning.followup",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if o
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
+# The project's catalogue (django-axes strings left in English) comes before the apps' ones.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -243,6 +246,8 @@ LOGGING = {
 }
 
 SITE_NAME = "Repères"
+# The address that links in e-mails start with (sent by commands, outside any request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The course's structure (modules, lessons, quizzes) is read on every lesson page and changes
 # rarely: each process keeps it this many seconds, and drops it at once when content is saved

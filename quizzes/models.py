@@ -10,14 +10,24 @@ from django.urls import reverse
 from django.utils import timezone
 from polymorphic.managers import PolymorphicManager
 from polymorphic.models import PolymorphicModel
-from simple_history.models import HistoricalRecords
 
 from elearning.models import Cohort, Lesson, Module, Skill, SlugManager, Status
+from elearning.versions import VersionHistory
 
 
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def reachable(self):
+        """Published, and so are its module and the lesson it checks: a quiz of a lesson
+        or module in draft cannot be taken (nor counted for completion)."""
+        return (
+            self.published()
+            .exclude(module__status=Status.DRAFT)
+            .exclude(lesson__status=Status.DRAFT)
+            .exclude(lesson__module__status=Status.DRAFT)
+        )
 
 
 class QuizManager(SlugManager.from_queryset(QuizQuerySet)):
@@ -34,6 +44,8 @@ class Quiz(models.Model):
         FINAL = "final", "Évaluation finale"
         SELF_BEFORE = "avant", "Auto-évaluation : avant le parcours"
         SELF_AFTER = "apres", "Auto-évaluation : après le parcours"
+        FOLLOWUP_30 = "suivi-30", "Vérification de suivi : 30 jours après le parcours"
+        FOLLOWUP_90 = "suivi-90", "Vérification de suivi : 90 jours après le parcours"
 
     slug = models.SlugField("identifiant", unique=True)
     title = models.CharField("titre", max_length=200)
@@ -45,15 +57,16 @@ class Quiz(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="quizzes",
+        verbose_name="module",
         help_text="Module dont ce quiz fait partie : il doit être réussi pour terminer le module. "
         "Vide pour les auto-évaluations, hors parcours.",
     )
     lesson = models.ForeignKey(
-        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes",
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes", verbose_name="leçon",
         help_text="Leçon vérifiée par ce quiz (pour une vérification de leçon).",
     )
     pass_mark = models.FloatField(
-        "seuil de réussite", default=0.7, help_text="Entre 0 et 1 (0,7 = 70 %)."
+        "seuil de réussite", default=0.7, help_text="Part des points à obtenir pour réussir le quiz."
     )
     order = models.PositiveIntegerField("ordre", default=0)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED)
@@ -65,7 +78,10 @@ class Quiz(models.Model):
         verbose_name = "quiz"
         verbose_name_plural = "quiz"
         constraints = [
-            models.CheckConstraint(condition=Q(pass_mark__gte=0, pass_mark__lte=1), name="quiz_pass_mark_0_1"),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0, pass_mark__lte=1), name="quiz_pass_mark_0_1",
+                violation_error_message="Le seuil de réussite doit être compris entre 0 et 100 %%.",
+            ),
         ]
 
     def __str__(self):
@@ -123,7 +139,7 @@ class QuestionManager(PolymorphicManager):
 class Question(PolymorphicModel):
     """What every question type shares. Subclasses add their own fields and grading."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="questions")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="questions", verbose_name="quiz")
     slug = models.SlugField("identifiant", unique=True, max_length=80)
     order = models.PositiveIntegerField("ordre", default=0)
     title = models.CharField("intitulé court", max_length=200, help_text="Affiché dans les rapports.")
@@ -138,7 +154,13 @@ class Question(PolymorphicModel):
         "archivée", default=False,
         help_text="Une question archivée n'est plus proposée ; les résultats passés restent intacts.",
     )
-    history = HistoricalRecords(inherit=True)
+    # A question added to a published quiz starts as a draft and goes live when an editor
+    # publishes it. Not serialised: the fixtures hold published content only (export_course
+    # skips drafts), so every loaded question is published.
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PUBLISHED, serialize=False,
+    )
+    history = VersionHistory(inherit=True)
 
     objects = QuestionManager()
 
@@ -197,25 +219,53 @@ class Question(PolymorphicModel):
 
 
 def partial_credit(options: list["Option"], chosen_ids: set[int]) -> float:
-    """(right ticks − wrong ticks) / number of right options, floored at 0.
+    """Tick-box items: hits / right options − false alarms / distractors, floored at 0.
 
-    Ticking everything therefore earns nothing, and each false alarm cancels one hit."""
+    Each side is a proportion, so the two blind answers score nothing: ticking every box
+    gives 1 − 1 = 0 and ticking none gives 0 − 0 = 0. Knowing every right option and no
+    distractor is the only way to 1. Without distractors (W = 0) the score is hits / R; an
+    item with no right option is answered by ticking nothing."""
     n_right = sum(1 for o in options if o.is_correct)
+    n_wrong = len(options) - n_right
     if n_right == 0:
         return 1.0 if not chosen_ids else 0.0
     hits = sum(1 for o in options if o.is_correct and o.id in chosen_ids)
     false_alarms = sum(1 for o in options if not o.is_correct and o.id in chosen_ids)
-    return max(0.0, (hits - false_alarms) / n_right)
+    penalty = false_alarms / n_wrong if n_wrong else 0.0
+    return max(0.0, hits / n_right - penalty)
+
+
+class Decision(models.TextChoices):
+    """The outcomes of the one decision rule, in the words every item uses. A young person
+    already under a protection measure (placement, AEMO) is followed by an ASE service and a
+    juge des enfants: new worrying elements go to them (MESURE); an offence still goes to the
+    procureur (SIGNALEMENT)."""
+
+    IP = "ip", "Information préoccupante à la CRIP"
+    MESURE = "mesure", "Écrit au service de l'ASE qui suit la mesure, pour le juge des enfants"
+    SIGNALEMENT = "signalement", "Signalement au procureur, copie à la CRIP"
+    URGENCE = "urgence", "Appeler le 17 maintenant, puis signalement"
+    NONE = "aucune", "Pas de transmission"
 
 
 class SignalQuestion(Question):
     """« Repérer les signaux » : a vignette and elements from it; tick the warning signals.
-    Options with `is_correct` are signals (with their family), the others distractors."""
+    Options with `is_correct` are signals (with their family), the others distractors.
+
+    `advised_decision` is what the item's « Que faire ? » advice recommends, in the same
+    vocabulary as the decision items' keys (one decision rule everywhere; tested)."""
 
     type_label = "Repérer les signaux"
     input_type = "checkbox"
     template_name = "quizzes/questions/signals.html"
     instructions = "Cochez les éléments qui sont des signaux d'alerte."
+
+    advised_decision = models.CharField(
+        "décision conseillée", max_length=20, choices=Decision.choices, blank=True,
+        help_text="Ce que recommande le « Que faire ? » de l'explication, selon la règle unique : "
+        "signaux sans révélation → IP ; faits d'infraction révélés ou établis, même passés → "
+        "signalement ; danger immédiat → 17 puis signalement.",
+    )
 
     class Meta:
         verbose_name = "question « Repérer les signaux »"
@@ -242,13 +292,6 @@ class SignalQuestion(Question):
         if any(o.is_correct and not o.family for o in options):
             errors.append("Chaque signal doit indiquer sa famille de signaux.")
         return errors
-
-
-class Decision(models.TextChoices):
-    IP = "ip", "Information préoccupante à la CRIP"
-    SIGNALEMENT = "signalement", "Signalement au procureur, copie à la CRIP"
-    URGENCE = "urgence", "Appeler le 17 maintenant, puis signalement"
-    NONE = "aucune", "Pas de transmission"
 
 
 class DecisionQuestion(Question):
@@ -362,7 +405,7 @@ class OptionManager(models.Manager):
 class Option(models.Model):
     """One choice of a question, with its own feedback."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options", verbose_name="question")
     key = models.CharField("repère", max_length=8, help_text="a, b, c… : stable, sert d'identifiant.")
     order = models.PositiveIntegerField("ordre", default=0)
     text = models.TextField("texte")
@@ -370,14 +413,17 @@ class Option(models.Model):
     feedback = models.TextField("explication")
     family = models.CharField("famille de signaux", max_length=20, choices=SignalFamily.choices, blank=True)
     decision = models.CharField("décision", max_length=20, choices=Decision.choices, blank=True)
-    history = HistoricalRecords()
+    history = VersionHistory()
 
     objects = OptionManager()
 
     class Meta:
         ordering = ["question", "order", "id"]
         verbose_name = "option"
-        constraints = [models.UniqueConstraint(fields=["question", "key"], name="unique_option_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["question", "key"], name="unique_option_key",
+            violation_error_message="Deux options de la même question ne peuvent pas avoir la même lettre.",
+        )]
 
     def __str__(self):
         return self.text[:80]
@@ -397,23 +443,24 @@ class Attempt(models.Model):
     The pass mark in force is copied here so a later change never rewrites the past; the
     learner may be deleted (user → NULL), the cohort stays for group statistics."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attempts")
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
-    submission_key = models.UUIDField(default=uuid.uuid4)
-    quiz_title = models.CharField(max_length=200)
-    started_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(default=timezone.now)
-    score = models.FloatField()
-    pass_mark = models.FloatField()
-    passed = models.BooleanField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attempts", verbose_name="apprenant·e")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name="quiz")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts", verbose_name="groupe")
+    submission_key = models.UUIDField("clé d'envoi", default=uuid.uuid4)
+    quiz_title = models.CharField("titre du quiz", max_length=200)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    submitted_at = models.DateTimeField("envoyée le", default=timezone.now)
+    score = models.FloatField("score")
+    pass_mark = models.FloatField("seuil de réussite")
+    passed = models.BooleanField("réussie")
 
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = "tentative"
         constraints = [
             models.UniqueConstraint(fields=["user", "submission_key"], name="unique_attempt_submission"),
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="attempt_score_0_1"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="attempt_score_0_1",
+                                   violation_error_message="Le score d'une tentative est compris entre 0 et 100 %%."),
         ]
         indexes = [models.Index(fields=["cohort", "quiz"])]
 
@@ -427,19 +474,19 @@ class Attempt(models.Model):
 class Answer(models.Model):
     """Snapshot of one question as the learner saw it, with its score."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, null=True, on_delete=models.PROTECT, related_name="answers")
-    order = models.PositiveIntegerField(default=0)
-    question_type = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
-    prompt = models.TextField()
-    explanation = models.TextField(blank=True)
-    extra = models.TextField(blank=True, help_text="Fondement juridique et points d'attention affichés.")
-    skill = models.CharField(max_length=10, blank=True)
-    lesson_title = models.CharField(max_length=200, blank=True)
-    lesson_url = models.CharField(max_length=300, blank=True)
-    score = models.FloatField()
-    is_correct = models.BooleanField()
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name="tentative")
+    question = models.ForeignKey(Question, null=True, on_delete=models.PROTECT, related_name="answers", verbose_name="question")
+    order = models.PositiveIntegerField("ordre", default=0)
+    question_type = models.CharField("type de question", max_length=40)
+    title = models.CharField("intitulé", max_length=200)
+    prompt = models.TextField("énoncé")
+    explanation = models.TextField("explication", blank=True)
+    extra = models.TextField("compléments", blank=True, help_text="Fondement juridique et points d'attention affichés.")
+    skill = models.CharField("compétence", max_length=10, blank=True)
+    lesson_title = models.CharField("leçon", max_length=200, blank=True)
+    lesson_url = models.CharField("adresse de la leçon", max_length=300, blank=True)
+    score = models.FloatField("score")
+    is_correct = models.BooleanField("juste")
 
     class Meta:
         ordering = ["attempt", "order"]
@@ -457,19 +504,21 @@ class AnswerOption(models.Model):
     """Snapshot of one option shown in an answer: its text, whether it was right at that
     time, and whether the learner chose it."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="options")
-    option = models.ForeignKey(Option, null=True, on_delete=models.SET_NULL, related_name="+")
-    order = models.PositiveIntegerField(default=0)
-    key = models.CharField(max_length=8)
-    text = models.TextField()
-    is_correct = models.BooleanField()
-    chosen = models.BooleanField()
-    feedback = models.TextField(blank=True)
-    family = models.CharField(max_length=20, choices=SignalFamily.choices, blank=True)
-    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="options", verbose_name="réponse")
+    option = models.ForeignKey(Option, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="option")
+    order = models.PositiveIntegerField("ordre", default=0)
+    key = models.CharField("repère", max_length=8)
+    text = models.TextField("texte")
+    is_correct = models.BooleanField("correcte")
+    chosen = models.BooleanField("choisie")
+    feedback = models.TextField("explication", blank=True)
+    family = models.CharField("famille de signaux", max_length=20, choices=SignalFamily.choices, blank=True)
+    decision = models.CharField("décision", max_length=20, choices=Decision.choices, blank=True)
 
     class Meta:
         ordering = ["answer", "order"]
+        verbose_name = "option d'une réponse"
+        verbose_name_plural = "options des réponses"
         # Covers the item analysis: how often each option was chosen in a cohort's best attempts.
         indexes = [models.Index(fields=["answer", "chosen", "option", "is_correct"], name="answeroption_report_idx")]
 
@@ -481,15 +530,15 @@ class QuizResult(models.Model):
     """Per-learner summary of a quiz (kept apart from the per-try rows): the best attempt
     counts for progress."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="quiz_results")
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="results")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    best_attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
-    best_score = models.FloatField()
-    passed = models.BooleanField()
-    attempts_count = models.PositiveIntegerField(default=0)
-    first_submitted_at = models.DateTimeField()
-    last_submitted_at = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="quiz_results", verbose_name="apprenant·e")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="results", verbose_name="quiz")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="groupe")
+    best_attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+", verbose_name="meilleure tentative")
+    best_score = models.FloatField("meilleur score")
+    passed = models.BooleanField("réussi")
+    attempts_count = models.PositiveIntegerField("nombre de tentatives", default=0)
+    first_submitted_at = models.DateTimeField("première tentative le")
+    last_submitted_at = models.DateTimeField("dernière tentative le")
 
     class Meta:
         verbose_name = "résultat"

@@ -12,9 +12,9 @@ dead end, a cycle, an unreachable step or an outcome without a legal basis.
 """
 from django.core.validators import RegexValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from elearning.models import SlugManager
+from elearning.versions import VersionHistory
 
 param_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,19}$",
@@ -55,7 +55,7 @@ class Outcome(models.Model):
         "contacts nationaux", max_length=300, blank=True,
         help_text="Identifiants de contacts de l'annuaire (séparés par des virgules), ex. 17-police-secours.",
     )
-    history = HistoricalRecords()
+    history = VersionHistory()
 
     objects = SlugManager()
 
@@ -103,7 +103,7 @@ class Step(models.Model):
     help_text = models.TextField("précisions (Markdown)", blank=True)
     is_start = models.BooleanField("première étape", default=False)
     order = models.PositiveIntegerField("ordre", default=0)
-    history = HistoricalRecords()
+    history = VersionHistory()
 
     objects = SlugManager()
 
@@ -162,7 +162,7 @@ class Choice(models.Model):
         "département", max_length=5, blank=True,
         help_text="Pour une réponse qui désigne un département : ses contacts s'affichent sur l'issue.",
     )
-    history = HistoricalRecords()
+    history = VersionHistory()
 
     objects = ChoiceManager()
 

@@ -7,20 +7,24 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from elearning import svg
 from elearning.learn.forms import DeleteAccountForm
-from elearning.learn.quiz import handle_submission, new_token, quiz_context
+from elearning.learn.quiz import handle_submission, resumed_quiz_context
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
 from elearning.progress.completion import course_progress
+from elearning.progress.followup import followup_checks, retention, retention_charts
 from elearning.progress.selfassessment import (
     CONFIDENCE_LABELS,
     SKILL_QUESTIONS,
+    closed_reason,
     comparison,
+    first_attempt,
     record_confidence,
 )
+from elearning.resume import login_required_keeping_post, resumed_post
 from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
@@ -37,7 +41,20 @@ def dashboard(request):
         "next_step": progress.next_step(),
         "attempts": attempts,
         "certificate": Certificate.objects.filter(user=request.user).first(),
+        "followups": followup_checks(request.user),
+        # Group deadlines set by trainers (reminders: elearning/followup/reminders.py).
+        "deadlines": list(
+            request.user.enrolments.filter(cohort__deadline__isnull=False).select_related("cohort")
+            .order_by("cohort__deadline").values_list("cohort__name", "cohort__deadline")
+        ),
     })
+
+
+@login_required
+def retention_view(request):
+    """Before → after → +30 → +90 days, per skill: what stayed."""
+    rows = retention(Attempt.objects.filter(user=request.user))
+    return render(request, "elearning/retention.html", {"rows": rows, "charts": retention_charts(rows, "moi")})
 
 
 def _self_quiz(phase):
@@ -46,11 +63,31 @@ def _self_quiz(phase):
     return Quiz.objects.published().filter(kind=phase).first()
 
 
-@login_required
+def _closed(request, phase):
+    """A response when the test of `phase` is not to be taken now: the first attempt (no
+    retake), or the dashboard with the reason; None when it may be taken."""
+    attempt = first_attempt(request.user, phase)
+    if attempt is not None:
+        messages.info(request, "Ce test se passe une seule fois : votre première réponse sert de référence "
+                               "pour le bilan avant / après. Voici votre résultat.")
+        return redirect(attempt.get_absolute_url())
+    reason = closed_reason(user=request.user, phase=phase, progress=course_progress(request.user))
+    if reason:
+        messages.info(request, reason)
+        return redirect("dashboard")
+    return None
+
+
+@login_required_keeping_post()
 def self_assessment(request, phase):
     quiz = _self_quiz(phase)
+    closed = _closed(request, phase)
+    if closed is not None:
+        return closed
     rated = ConfidenceRating.objects.filter(user=request.user, phase=phase).count() == len(Skill.values)
     errors = {}
+    resumed = resumed_post(request) if request.method == "GET" else None
+    posted = request.POST if request.method == "POST" else (resumed or {})
     if request.method == "POST" and "confidence" in request.POST:
         ratings = {}
         for skill in Skill.values:
@@ -68,19 +105,24 @@ def self_assessment(request, phase):
     if not rated or errors:
         return render(request, "elearning/self_confidence.html", {
             "phase": phase, "phase_label": Phase(phase).label, "skills": SKILL_QUESTIONS.items(),
-            "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": request.POST,
+            "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": posted,
         }, status=400 if errors else 200)
-    context = quiz_context(quiz, load_quiz(quiz), token=new_token())
+    context = resumed_quiz_context(quiz, load_quiz(quiz), resumed)
     context.update({"phase": phase, "submit_url": request.path + "envoyer/"})
     return render(request, "quizzes/quiz_detail.html", context)
 
 
-@login_required
-@require_POST
+@login_required_keeping_post(lambda phase: reverse("self_assessment", args=[phase]))
 def self_assessment_submit(request, phase):
+    """POST: record the test. A GET (reloaded address, session expired) goes to the test page."""
+    if request.method != "POST":
+        return redirect("self_assessment", phase=phase)
     quiz = _self_quiz(phase)
     if quiz is None:
         raise Http404
+    closed = _closed(request, phase)
+    if closed is not None:
+        return closed
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html",
                              extra_context={"phase": phase, "submit_url": request.path})
 
@@ -127,7 +169,7 @@ def certificate_download(request):
 
 
 def certificate_verify(request, code):
-    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on").first()
+    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on", "reissued_at").first()
     if cert is None:
         return render(request, "elearning/certificate_verify.html", {"certificate": None}, status=404)
     return render(request, "elearning/certificate_verify.html", {"certificate": cert})
@@ -141,9 +183,16 @@ def export_user_data(user) -> dict:
             "email": user.email, "prenom": user.first_name, "nom": user.last_name,
             "profession": user.profession, "departement": user.departement,
             "inscrit_le": user.date_joined.isoformat(),
+            "rappels_par_email": user.email_reminders,
         },
+        "rappels_envoyes": [
+            {"type": r.get_kind_display(), "groupe": r.cohort.name, "etat": r.get_status_display(),
+             "envoye_le": r.sent_at.isoformat() if r.sent_at else None}
+            for r in user.scheduled_emails.select_related("cohort")
+        ],
         "groupes": [
-            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat()}
+            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat(),
+             "echeance": e.cohort.deadline.isoformat() if e.cohort.deadline else None}
             for e in user.enrolments.select_related("cohort__organisation")
         ],
         "lecons_terminees": [

@@ -1,14 +1,18 @@
 """Quiz pages: take a quiz, submit it (POST only), see the result of one's own attempt."""
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from elearning.progress import followup
 from elearning.progress.completion import course_progress
+from elearning.progress.followup import FOLLOWUP_KINDS
+from elearning.resume import login_required_keeping_post, resumed_post
 from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
 from quizzes.models import Answer, AnswerOption, Attempt, Quiz
 
@@ -19,7 +23,7 @@ def new_token():
     return signing.dumps({"k": str(uuid.uuid4()), "t": timezone.now().isoformat()}, salt=_KEY_SALT)
 
 
-def _read_token(token):
+def read_token(token):
     try:
         data = signing.loads(token, salt=_KEY_SALT)
         return uuid.UUID(data["k"]), timezone.datetime.fromisoformat(data["t"])
@@ -45,7 +49,27 @@ def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
 
 
 def _get_quiz(slug):
-    return get_object_or_404(Quiz.objects.published().select_related("lesson__module", "module"), slug=slug)
+    return get_object_or_404(Quiz.objects.reachable().select_related("lesson__module", "module"), slug=slug)
+
+
+def _followup_closed(request, quiz):
+    """A follow-up check opens 30 or 90 days after the course: before that, back to the dashboard."""
+    if quiz.kind not in FOLLOWUP_KINDS or followup.is_open(request.user, quiz):
+        return None
+    messages.info(request, "Cette vérification de suivi s'ouvre 30 ou 90 jours après la fin du parcours : "
+                           "la date figure sur votre tableau de bord, et un e-mail vous préviendra.")
+    return redirect("dashboard")
+
+
+def resumed_quiz_context(quiz, content, resumed) -> dict:
+    """The quiz form, empty, or with the answers sent when the session had expired (`resumed`;
+    the submission key they carried is kept: sending them again never records twice)."""
+    if resumed is None:
+        return quiz_context(quiz, content, token=new_token())
+    token = resumed.get("token", "")
+    if read_token(token)[0] is None:
+        token = new_token()
+    return quiz_context(quiz, content, token=token, chosen=parse_choices(content, resumed))
 
 
 @login_required
@@ -53,23 +77,29 @@ def quiz_detail(request, slug):
     quiz = _get_quiz(slug)
     if quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
         return redirect("self_assessment", phase=quiz.kind)
+    if closed := _followup_closed(request, quiz):
+        return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = quiz_context(quiz, content, token=new_token())
+    context = resumed_quiz_context(quiz, content, resumed_post(request))
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
 
-@login_required
-@require_POST
+@login_required_keeping_post(lambda slug: reverse("quiz", args=[slug]))
 def quiz_submit(request, slug):
+    """POST: record the attempt. A GET (a reloaded or bookmarked address) goes to the quiz."""
+    if request.method != "POST":
+        return redirect("quiz", slug=slug)
     quiz = _get_quiz(slug)
+    if closed := _followup_closed(request, quiz):
+        return closed
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html")
 
 
 def handle_submission(request, quiz, *, template, extra_context=None):
     content = load_quiz(quiz)
-    key, started_at = _read_token(request.POST.get("token", ""))
+    key, started_at = read_token(request.POST.get("token", ""))
     chosen = parse_choices(content, request.POST)
     if key is None:
         context = quiz_context(quiz, content, token=new_token(), chosen=chosen,
@@ -95,8 +125,15 @@ def quiz_result(request, slug, attempt_id):
         pk=attempt_id, user=request.user, quiz__slug=slug,
     )
     quiz = attempt.quiz
-    result = quiz.results.filter(user=request.user).first()
-    next_step = course_progress(request.user).next_step() if quiz.counts_for_progress else None
+    is_self = quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
+    result = None if is_self else quiz.results.filter(user=request.user).first()
+    # The real next step first, then one way to retry (none for the before/after tests,
+    # taken once); when retrying is the next step, it is offered once.
+    next_step = course_progress(request.user).next_step()
+    retry_url = None if is_self else quiz.get_absolute_url()
+    if next_step and next_step.url == retry_url:
+        next_step = None
     return render(request, "quizzes/quiz_result.html", {
-        "attempt": attempt, "quiz": quiz, "result": result, "next_step": next_step,
+        "attempt": attempt, "quiz": quiz, "result": result, "next_step": next_step, "retry_url": retry_url,
+        "is_self": is_self,
     })

@@ -2,22 +2,34 @@
 check access, call a domain function, render."""
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
 
-from elearning import accounts
-from elearning.learn.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
-from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
+from elearning import accounts, glossary
+from elearning.access import is_trainer
+from elearning.learn.forms import (
+    EmailAuthenticationForm,
+    JoinCodeForm,
+    ProfileForm,
+    SignupForm,
+    cohort_for_code,
+)
+from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson, Status
+from elearning.progress.certificates import reissue_under_account_name
 from elearning.progress.completion import course_progress, course_structure, lesson_context, mark_lesson_done
+from elearning.resume import login_required_keeping_post
 
 
 def home(request):
-    return render(request, "elearning/home.html")
+    # The shared course structure (kept by the process): the time estimate is the dashboard's.
+    structure = course_structure()
+    return render(request, "elearning/home.html", {"course_minutes": structure.minutes_total if structure.course else None})
 
 
 def course_overview(request):
@@ -76,16 +88,33 @@ def lesson_detail(request, module_slug, lesson_slug):
     ))
 
 
-@login_required
-@require_POST
+@login_required_keeping_post(lambda module_slug, lesson_slug: reverse("lesson", args=[module_slug, lesson_slug]))
 def lesson_complete(request, module_slug, lesson_slug):
-    lesson = get_object_or_404(Lesson.objects.published(), slug=lesson_slug, module__slug=module_slug)
+    """POST: the lesson is done. A GET (reloaded address, session expired) goes to the lesson."""
+    if request.method != "POST":
+        return redirect("lesson", module_slug=module_slug, lesson_slug=lesson_slug)
+    # Only a lesson learners can read: published, in a published module.
+    lesson = get_object_or_404(Lesson.objects.published().filter(module__status=Status.PUBLISHED),
+                               slug=lesson_slug, module__slug=module_slug)
     mark_lesson_done(user=request.user, lesson=lesson)
     messages.success(request, "Leçon enregistrée comme terminée.")
     quiz = lesson.quizzes.filter(status="published").first()
     if quiz:
         return redirect(quiz.get_absolute_url())
     return redirect(lesson.get_absolute_url())
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with the e-mail address; without a « next » page, a trainer lands on « Mes
+    groupes », a learner on their course."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if is_trainer(self.request.user):
+            return reverse("trainer_cohorts")
+        return super().get_default_redirect_url()
 
 
 def directory(request):
@@ -176,13 +205,31 @@ def account(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
-            form.save()
-            messages.success(request, "Profil enregistré.")
+            with transaction.atomic():
+                form.save()
+                reissued = reissue_under_account_name(user=request.user)
+            messages.success(request, "Profil enregistré." + (
+                " Votre attestation a été réémise à ce nom, avec le même code de vérification." if reissued else ""))
             return redirect("account")
     else:
         form = ProfileForm(instance=request.user)
     enrolments = request.user.enrolments.select_related("cohort__organisation")
     return render(request, "elearning/account.html", {"form": form, "enrolments": enrolments})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (a link or an image could otherwise sign anyone out); a GET on
+    the address (reloaded, bookmarked) goes to the home page instead of a blank 405 page."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return redirect("home")
+
+
+def glossary_page(request):
+    """« Glossaire » — public, like the directory: the abbreviations the lessons use."""
+    return render(request, "pages/glossaire.html", {"terms": glossary.TERMS})
 
 
 def static_page(request, template):
