@@ -89,4 +89,8 @@ FACTS = [
     ("loi-victimes-majeures", "225-5"),
     ("loi-victimes-majeures", "226-2-1"),
     ("loi-victimes-majeures", "2 ans d’emprisonnement et 60 000 € d’amende"),
+    ("loi-victimes-mineures", "loi n° 2025-1057 du 6 novembre 2025"),
+    ("loi-victimes-mineures", "« tout acte sexuel non consenti »"),
+    ("loi-victimes-mineures", "bucco-anaux"),
+    ("loi-victimes-mineures", "20 ans de réclusion criminelle et 3 000 000 € d’amende"),
 ]
