@@ -17,7 +17,7 @@ from django.urls import reverse
 from elearning.decision.models import Choice, Outcome, Step
 from elearning.decision.tree import Tree, load_tree, paths, validate, walk
 from elearning.decision.views import outcome_contacts
-from elearning.models import IDF_DEPARTEMENTS, Contact
+from elearning.models import IDF_DEPARTEMENTS, Contact, Lesson
 from quizzes.content_io import export_content
 from quizzes.models import DecisionQuestion
 from tests.conftest import admin_form_data, make_user
@@ -360,3 +360,9 @@ def test_every_decision_item_of_the_course_reaches_its_key_through_the_aid(shipp
         if reached.step is not None or reached.outcome is None or reached.outcome.slug != DECISION_TO_OUTCOME[key]:
             wrong[slug] = (key, reached.outcome.slug if reached.outcome else reached.step.slug)
     assert wrong == {}
+
+
+def test_the_agir_lessons_lead_to_the_aid(shipped_aid, client):
+    """The « Agir » lessons that teach the rule point to the tool that applies it."""
+    for slug in ("que-dire-apres-une-revelation", "information-preoccupante", "signalement-au-procureur"):
+        assert "/que-faire/" in Lesson.objects.get(slug=slug).body, slug
