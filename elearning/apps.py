@@ -7,6 +7,7 @@ class ElearningConfig(AppConfig):
     verbose_name = "Parcours et comptes"
 
     def ready(self):
+        from elearning import checks  # noqa: F401  (registers the deploy checks)
         from elearning.editors import sync_editors_group
 
         post_migrate.connect(sync_editors_group, dispatch_uid="elearning.sync_editors_group")

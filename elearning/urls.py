@@ -5,6 +5,7 @@ from django.urls import include, path
 from elearning import views, views_learner
 from elearning.forms import EmailAuthenticationForm
 
+handler400 = "elearning.views_errors.bad_request"
 handler404 = "elearning.views_errors.page_not_found"
 handler500 = "elearning.views_errors.server_error"
 handler403 = "elearning.views_errors.permission_denied"
