@@ -60,12 +60,8 @@ class SignupForm(forms.Form):
         return code
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse. Connectez-vous, ou utilisez « Mot de passe oublié »."
-            )
-        return email
+        # Whether the address already has an account is never said here (see accounts.py).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

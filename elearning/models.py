@@ -493,3 +493,28 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("certificate_verify", args=[self.code])
+
+
+# --- Rate limits ----------------------------------------------------------------------------
+
+
+class RateLimit(models.Model):
+    """How many times one action (sign-up, password reset) was asked for one address or one
+    IP address in one time window (`elearning.throttle`). In the database, so every app
+    server shares the count. The key is a keyed hash: no address is stored in clear."""
+
+    scope = models.CharField("action", max_length=20)
+    key = models.CharField("empreinte de l'adresse", max_length=64)
+    window_start = models.DateTimeField("début de la période")
+    count = models.PositiveIntegerField("nombre de demandes", default=0)
+
+    class Meta:
+        verbose_name = "limite de fréquence"
+        verbose_name_plural = "limites de fréquence"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="unique_rate_limit_window"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_limit_window_idx")]
+
+    def __str__(self):
+        return f"{self.scope} : {self.count} depuis {self.window_start:%d/%m/%Y %H:%M}"

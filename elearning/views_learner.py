@@ -4,12 +4,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from elearning import svg
+from elearning import accounts, svg
 from elearning.certificates import CourseNotComplete, certificate_pdf, issue_certificate
 from elearning.forms import DeleteAccountForm
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
@@ -176,21 +175,13 @@ def data_export(request):
     return response
 
 
-@transaction.atomic
-def delete_account(user) -> None:
-    """Delete the person; their attempts stay, anonymised (user → NULL, cohort kept), so
-    group statistics stay right. Certificates name the person: they go."""
-    Certificate.objects.filter(user=user).delete()
-    user.delete()
-
-
 @login_required
 def account_delete(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        delete_account(user)
+        accounts.delete_account(user=user)
         messages.success(request, "Votre compte a été supprimé. Vos résultats restent dans les statistiques du groupe, sans votre nom.")
         return redirect("home")
     return render(request, "elearning/account_delete.html", {"form": form})
