@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from elearning.validators import validate_printable_name, validate_web_url
+
 
 class Profession(models.TextChoices):
     TEACHER = "enseignant", "Enseignant·e"
@@ -70,6 +72,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("adresse e-mail", unique=True)
+    # Printed on certificates and in trainers' tables: no invisible or reversing characters.
+    first_name = models.CharField("prénom", max_length=150, blank=True, validators=[validate_printable_name])
+    last_name = models.CharField("nom", max_length=150, blank=True, validators=[validate_printable_name])
     profession = models.CharField("profession", max_length=20, choices=Profession.choices, blank=True)
     departement = models.CharField(
         "département d'exercice", max_length=5, choices=Departement.choices, blank=True
@@ -165,7 +170,7 @@ class Cohort(models.Model):
     """A training group inside an organisation, joined with a code or a link."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
-    name = models.CharField("nom du groupe", max_length=200)
+    name = models.CharField("nom du groupe", max_length=200, validators=[validate_printable_name])
     join_code = models.CharField("code d'accès", max_length=12, unique=True, default=new_join_code)
     join_open = models.BooleanField("inscriptions ouvertes", default=True)
     created_by = models.ForeignKey(
@@ -376,7 +381,8 @@ class Contact(models.Model):
     email = models.CharField("e-mail", max_length=200, blank=True)
     address = models.TextField("adresse", blank=True)
     hours = models.CharField("horaires", max_length=300, blank=True)
-    website = models.CharField("site web", max_length=300, blank=True)
+    website = models.CharField("site web", max_length=300, blank=True, validators=[validate_web_url],
+                               help_text="Adresse complète, commençant par https://.")
     last_checked = models.DateField("vérifié le")
     to_verify = models.BooleanField("à vérifier", default=False)
     to_verify_note = models.CharField("ce qui est à vérifier", max_length=300, blank=True)

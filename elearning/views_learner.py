@@ -1,6 +1,7 @@
 """The learner's own pages: dashboard, self-assessment, certificate, data export, deletion."""
 import json
 
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,13 @@ from elearning.certificates import CourseNotComplete, certificate_pdf, issue_cer
 from elearning.forms import DeleteAccountForm
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress import course_progress
-from elearning.selfassessment import CONFIDENCE_LABELS, SKILL_QUESTIONS, comparison, record_confidence
+from elearning.selfassessment import (
+    CONFIDENCE_LABELS,
+    SKILL_QUESTIONS,
+    comparison,
+    confidence_recorded,
+    record_confidence,
+)
 from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
@@ -43,7 +50,7 @@ def _self_quiz(phase):
 @login_required
 def self_assessment(request, phase):
     quiz = _self_quiz(phase)
-    rated = ConfidenceRating.objects.filter(user=request.user, phase=phase).count() == len(Skill.values)
+    rated = confidence_recorded(user=request.user, phase=phase)
     errors = {}
     if request.method == "POST" and "confidence" in request.POST:
         ratings = {}
@@ -75,6 +82,10 @@ def self_assessment_submit(request, phase):
     quiz = _self_quiz(phase)
     if quiz is None:
         raise Http404
+    if not confidence_recorded(user=request.user, phase=phase):
+        # Sent without the confidence step (an old tab, a crafted request): nothing is stored.
+        messages.error(request, "Indiquez d'abord votre niveau de confiance pour chaque compétence, puis faites le test.")
+        return redirect("self_assessment", phase=phase)
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html",
                              extra_context={"phase": phase, "submit_url": request.path})
 
@@ -135,7 +146,18 @@ def export_user_data(user) -> dict:
             "email": user.email, "prenom": user.first_name, "nom": user.last_name,
             "profession": user.profession, "departement": user.departement,
             "inscrit_le": user.date_joined.isoformat(),
+            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
         },
+        "appartenances": [
+            {"organisation": m.organisation.name, "role": m.get_role_display(), "depuis": m.created_at.isoformat()}
+            for m in user.memberships.select_related("organisation").order_by("created_at")
+        ],
+        # Failed logins are kept only while they count towards a lock (AXES_COOLOFF_HOURS).
+        "connexions_echouees_recentes": [
+            {"le": a.attempt_time.isoformat(), "adresse_ip": a.ip_address, "navigateur": a.user_agent,
+             "echecs": a.failures_since_start}
+            for a in AccessAttempt.objects.filter(username__iexact=user.email)
+        ],
         "groupes": [
             {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat()}
             for e in user.enrolments.select_related("cohort__organisation")
