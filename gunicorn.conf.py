@@ -30,3 +30,6 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "elearning.wsgi:application"
+# gunicorn's runtime control socket (one fixed path per user) is not used: without it, two
+# instances on one machine (a local run and a test server) never step on each other.
+control_socket_disable = True
