@@ -3,8 +3,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from elearning.models import Membership, Organisation
+from elearning.models import Cohort, Membership, Organisation
 
 
 def trainer_organisations(user):
@@ -33,3 +34,14 @@ def trainer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def trainer_cohort_or_404(user, cohort_id):
+    """A cohort of an organisation where `user` trains; anyone else's id answers 404."""
+    return get_object_or_404(
+        Cohort.objects.select_related("organisation").filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.TRAINER,
+        ).distinct(),
+        pk=cohort_id,
+    )

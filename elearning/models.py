@@ -465,7 +465,7 @@ class ConfidenceRating(models.Model):
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4"),
             models.UniqueConstraint(fields=["user", "phase", "skill"], name="unique_confidence_rating"),
         ]
-        # Covers the cohort's before/after confidence means (elearning/reports.py).
+        # Covers the cohort's before/after confidence means (elearning/training/reports.py).
         indexes = [models.Index(fields=["cohort", "phase", "skill", "value"], name="confidence_report_idx")]
 
     def __str__(self):
