@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import clear_url_caches
 
 import elearning.urls
-from elearning import views
+from elearning.learn import views
 from elearning.middleware import DatabaseBusyMiddleware
 from elearning.views_errors import permission_denied, server_error
 from tests.conftest import make_cohort, make_org, make_trainer, make_user
