@@ -120,17 +120,17 @@ def test_make_run_serves_a_wrong_address_with_the_french_404(tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/cette-page-n-existe-pas/", timeout=5)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/cette-page-n-existe-pas/", timeout=30)
             except urllib.error.HTTPError as error:
                 status, html = error.code, error.read().decode()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # still booting
                 assert time.monotonic() < deadline, "gunicorn ne répond pas"
                 time.sleep(0.3)
         assert status == 404
         assert "<h1>Page introuvable</h1>" in html and '<html lang="fr">' in html
         assert "URLconf" not in html and "DEBUG = True" not in html
-        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/site.css", timeout=5)
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/site.css", timeout=30)
         assert css.status == 200  # WhiteNoise
     finally:
         server.terminate()
