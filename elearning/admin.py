@@ -11,8 +11,6 @@ What an edit keeps: every lesson, question, option and contact has its history
 Objects loaded from the fixtures have no history yet: their state is kept as a first
 version just before their first change in the admin, so even that one can be restored.
 """
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -20,11 +18,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from elearning import markdown, vocabulary
+from elearning import drafts, markdown, vocabulary
+from elearning.history import INITIAL_VERSION_REASON, keep_initial_version  # noqa: F401 (re-exported)
 from elearning.models import (
     Certificate,
     Cohort,
@@ -38,7 +38,6 @@ from elearning.models import (
     User,
 )
 
-INITIAL_VERSION_REASON = "Version d'origine (avant la première modification dans l'administration)"
 RESTORED_REASON = "Version antérieure rétablie"
 
 
@@ -110,6 +109,20 @@ class LearnerDataGuardMixin:
         return super().get_deleted_objects(objs, request)
 
 
+class FrenchDeleteActionMixin:
+    """Django's « Supprimer les %(verbose_name_plural)s sélectionnés » in correct French for
+    this model (agreement, plural)."""
+
+    delete_selected_label = ""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.delete_selected_label and "delete_selected" in actions:
+            function, name, _ = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, self.delete_selected_label)
+        return actions
+
+
 class RowLabelledForm(forms.ModelForm):
     """Forms shown as table rows (list editing, tabular inlines) have no <label>: each field
     gets an accessible name such as « ordre — Leçon 1.2 », for screen readers."""
@@ -126,20 +139,83 @@ class RowLabelledListMixin:
         return super().get_changelist_form(request, form=RowLabelledForm, **kwargs)
 
 
-def keep_initial_version(obj, *, date=None) -> bool:
-    """Record the current database state of `obj` as its first version if it has none
-    (content loaded by `load_course` has no history). Returns True when one was written."""
-    model = type(obj)
-    if model.history.filter(id=obj.pk).exists():
-        return False
-    current = model._default_manager.get(pk=obj.pk)
-    current._history_user = None  # nobody changed it in the admin: it came from the fixtures
-    model.history.bulk_history_create(
-        [current],
-        default_change_reason=INITIAL_VERSION_REASON,
-        default_date=date or timezone.now() - timedelta(seconds=1),
-    )
-    return True
+class DraftAdminMixin:
+    """Published content is never changed in place: « Enregistrer le brouillon » keeps the
+    edit as a draft (learners still read the published version), « Prévisualiser » keeps it
+    and opens the preview, « Publier » makes it the published version (a version « Publié »
+    in the history). Content not yet published is saved directly (nobody reads it) and
+    published with the same button.
+
+    Subclasses set `preview_url_name`; `draft_extra(request, formsets)` adds what inlines
+    hold (a question's options)."""
+
+    preview_url_name = ""
+    DRAFT_BUTTONS = {"_save_draft", "_preview", "_publish"}
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        return drafts.with_draft(obj) if obj is not None else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["draft_buttons"] = True
+        context["has_draft"] = getattr(obj, "_draft", None) is not None
+        context["is_live"] = obj is not None and drafts.is_live(obj)
+        if obj is not None and self.preview_url_name:
+            context["preview_url"] = reverse(self.preview_url_name, args=[obj.pk])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _keeps_draft(self, request, obj, change) -> bool:
+        # Restoring a version from the history is an explicit publication of that version.
+        restoring = getattr(self, "_is_restoring", lambda r: False)(request)
+        return change and not restoring and drafts.is_live(obj) and "_publish" not in request.POST
+
+    def save_model(self, request, obj, form, change):
+        if self._keeps_draft(request, obj, change):
+            request._draft_object = obj  # saved with its inlines in save_related
+            return
+        if "_publish" in request.POST:
+            drafts.prepare_publication(obj, user=request.user)
+        elif self.DRAFT_BUTTONS & set(request.POST):
+            obj.status = Status.DRAFT  # not live yet: stays out of the learners' sight
+        super().save_model(request, obj, form, change)
+
+    def draft_extra(self, request, formsets) -> dict:
+        return {}
+
+    def save_related(self, request, form, formsets, change):
+        obj = getattr(request, "_draft_object", None)
+        if obj is not None:
+            drafts.save_draft(obj=obj, user=request.user, extra=self.draft_extra(request, formsets))
+            self.warn_vocabulary(request, obj)
+            for formset in formsets:  # nothing saved: the change message lists nothing
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_related(request, form, formsets, change)
+        if "_publish" in request.POST:
+            drafts.discard(form.instance)
+
+    def _after_save(self, request, obj):
+        if getattr(request, "_draft_object", None) is not None:
+            self.message_user(request, (
+                f"Brouillon de « {obj} » enregistré : les apprenant·es voient toujours la version publiée. "
+                "Prévisualisez-le, puis publiez-le."), messages.SUCCESS)
+        elif "_publish" in request.POST:
+            self.message_user(request, f"« {obj} » est publié : c'est désormais la version que voient les apprenant·es.",
+                              messages.SUCCESS)
+        elif "_save_draft" in request.POST or "_preview" in request.POST:
+            self.message_user(request, f"Brouillon de « {obj} » enregistré (pas encore publié).", messages.SUCCESS)
+        else:
+            return None
+        if "_preview" in request.POST and self.preview_url_name:
+            return redirect(reverse(self.preview_url_name, args=[obj.pk]))
+        opts = obj._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj) or super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj) or super().response_add(request, obj, post_url_continue)
 
 
 class ContentHistoryAdmin(VocabularyCheckMixin, SimpleHistoryAdmin):
@@ -187,7 +263,8 @@ class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+class OrganisationAdmin(FrenchDeleteActionMixin, SuperuserOnlyMixin, admin.ModelAdmin):
+    delete_selected_label = "Supprimer les organisations sélectionnées"
     list_display = ["name", "slug", "kind"]
     search_fields = ["name", "slug"]
 
@@ -286,8 +363,11 @@ class LessonAdminForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(RowLabelledListMixin, LearnerDataGuardMixin, ContentHistoryAdmin):
+class LessonAdmin(FrenchDeleteActionMixin, RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin,
+                  ContentHistoryAdmin):
     form = LessonAdminForm
+    delete_selected_label = "Supprimer les leçons sélectionnées"
+    preview_url_name = "preview:lesson"
     list_display = ["title", "module", "order", "status", "updated_at"]
     list_editable = ["order", "status"]
     list_filter = ["status", "module"]
@@ -305,11 +385,6 @@ class LessonAdmin(RowLabelledListMixin, LearnerDataGuardMixin, ContentHistoryAdm
         if lesson.status == Status.PUBLISHED and lesson.module.status == Status.PUBLISHED:
             return lesson.get_absolute_url()
         return None
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["preview_url"] = reverse("preview:lesson", args=[obj.pk])
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def learner_data_message(self, objs):
         used = _completed_lessons({"lesson__in": objs})
@@ -339,8 +414,9 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(ContentHistoryAdmin):
+class ContactAdmin(FrenchDeleteActionMixin, ContentHistoryAdmin):
     form = ContactAdminForm
+    delete_selected_label = "Supprimer les contacts sélectionnés"
     list_display = ["name", "kind", "departement", "phone", "last_checked", "to_verify"]
     list_filter = ["to_verify", "kind", "departement"]
     search_fields = ["name", "slug", "description", "phone", "email"]

@@ -4,6 +4,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -81,6 +83,11 @@ class User(AbstractUser):
     )
     content_notice_seen_at = models.DateTimeField(
         "avertissement de contenu lu le", null=True, blank=True
+    )
+    email_reminders = models.BooleanField(
+        "recevoir les rappels par e-mail", default=True,
+        help_text="Rappels d'échéance de groupe et vérifications de suivi. Les e-mails indispensables "
+                  "(réinitialisation du mot de passe) partent toujours.",
     )
 
     USERNAME_FIELD = "email"
@@ -177,6 +184,10 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    deadline = models.DateField(
+        "échéance", null=True, blank=True,
+        help_text="Date à laquelle le groupe doit avoir terminé le parcours : rappels à J-7 et J-1.",
+    )
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -477,6 +488,22 @@ def new_certificate_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+class CourseCompletion(models.Model):
+    """When a learner first completed the course: the +30 and +90 day follow-up checks count
+    from here. Written once, by `elearning.progress.followup.record_completion`."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completion",
+                                verbose_name="apprenant·e")
+    completed_at = models.DateTimeField("parcours terminé le")
+
+    class Meta:
+        verbose_name = "parcours terminé"
+        verbose_name_plural = "parcours terminés"
+
+    def __str__(self):
+        return f"{self.user} — {self.completed_at:%d/%m/%Y}"
+
+
 class Certificate(models.Model):
     """An "attestation de suivi", issued once the course is complete."""
 
@@ -487,6 +514,9 @@ class Certificate(models.Model):
     course_title = models.CharField("cours", max_length=300)
     completed_on = models.DateField("terminé le")
     final_score = models.FloatField("score final", null=True, blank=True)
+    # Copied when issued, as a training certificate states them: later edits never change it.
+    course_minutes = models.PositiveIntegerField("durée estimée du parcours (minutes)", null=True, blank=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -524,3 +554,54 @@ class RateLimit(models.Model):
 
     def __str__(self):
         return f"{self.scope} : {self.count} depuis {self.window_start:%d/%m/%Y %H:%M}"
+
+
+# --- Editors' drafts and what load_course last loaded -------------------------------------
+
+
+class ContentDraft(models.Model):
+    """Pending changes to a published lesson, quiz or question: learners keep reading the
+    published row until an editor publishes the draft (elearning/drafts.py).
+
+    Kept apart from the content rows so the learners' read path never sees it and costs
+    nothing more; `data` holds the pending field values (by attname), and for a question
+    its options under "options"."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="type de contenu")
+    object_id = models.PositiveBigIntegerField("identifiant de l'objet")
+    data = models.JSONField("modifications en attente", default=dict, encoder=DjangoJSONEncoder)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="rédigé par",
+    )
+    updated_at = models.DateTimeField("enregistré le", auto_now=True)
+
+    class Meta:
+        verbose_name = "brouillon"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_content_draft"),
+        ]
+
+    def __str__(self):
+        return f"Brouillon ({self.content_type.model} {self.object_id})"
+
+
+class LoadedFingerprint(models.Model):
+    """What `load_course` last loaded into one content row: a hash of the fixture's field
+    values. A row whose current values still hash to it was not edited since, and may be
+    updated from the fixtures; any other row was edited in the admin and is left alone."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="type de contenu")
+    natural_key = models.CharField("clé naturelle", max_length=300)
+    fingerprint = models.CharField("empreinte", max_length=64)
+    loaded_at = models.DateTimeField("chargé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "empreinte de chargement"
+        verbose_name_plural = "empreintes de chargement"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "natural_key"], name="unique_loaded_fingerprint"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.natural_key}"

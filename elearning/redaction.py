@@ -7,7 +7,7 @@ import re
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The path segments that act as bearer secrets, after their route's fixed prefix.
 SECRET_PATHS = re.compile(
-    r"(/comptes/reinitialiser/|/comptes/activer/|/rejoindre/|/comptes/inscription/|/attestation/)"
+    r"(/comptes/reinitialiser/|/comptes/activer/|/rejoindre/|/comptes/inscription/|/attestation/|/e-mails/desinscription/)"
     r"(?!termine/)[^\s'\"?#]+"
 )
 MASK = "[masqué]"

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "elearning.live",
     "lti_tool",
     "elearning.lti",
+    "elearning.followup",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,8 @@ LOGGING = {
 }
 
 SITE_NAME = "Repères"
+# The address that links in e-mails start with (sent by commands, outside any request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The course's structure (modules, lessons, quizzes) is read on every lesson page and changes
 # rarely: each process keeps it this many seconds, and drops it at once when content is saved

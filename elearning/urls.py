@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from elearning.followup import urls as followup_urls
 from elearning.learn import dashboard, views
-from elearning.learn.forms import EmailAuthenticationForm
 from elearning.live import urls as live_urls
 
 handler400 = "elearning.views_errors.bad_request"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("cours/<slug:module_slug>/<slug:lesson_slug>/terminer/", views.lesson_complete, name="lesson_complete"),
     path("qui-contacter/", views.directory, name="directory"),
     path("mon-parcours/", dashboard.dashboard, name="dashboard"),
+    path("mon-parcours/suivi/", dashboard.retention_view, name="retention"),
     path("auto-evaluation/bilan/", dashboard.self_assessment_report, name="self_report"),
     path("auto-evaluation/<str:phase>/", dashboard.self_assessment, name="self_assessment"),
     path("auto-evaluation/<str:phase>/envoyer/", dashboard.self_assessment_submit, name="self_assessment_submit"),
@@ -37,8 +38,7 @@ urlpatterns = [
     path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
     path("comptes/activer/<str:token>/", views.activate, name="activate"),
     path("rejoindre/<str:code>/", views.join, name="join"),
-    path("comptes/connexion/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
-                                                             redirect_authenticated_user=True), name="login"),
+    path("comptes/connexion/", views.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("comptes/mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -58,6 +58,8 @@ urlpatterns = [
     path("formation/", include(live_urls.trainer_urlpatterns)),
     path("direct/", include("elearning.live.urls")),
     path("lti/", include("elearning.lti.urls")),
+    path("formation/", include(followup_urls.trainer_urlpatterns)),
+    path("", include(followup_urls.urlpatterns)),
     path("apercu/", include("elearning.preview.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,12 +32,15 @@ from polymorphic.admin import (
 
 from elearning.admin import (
     ContentHistoryAdmin,
+    DraftAdminMixin,
+    FrenchDeleteActionMixin,
     LearnerDataGuardMixin,
     RowLabelledForm,
     RowLabelledListMixin,
     VocabularyCheckMixin,
     keep_initial_version,
 )
+from quizzes.drafts import OPTION_DRAFT_FIELDS, draft_options, option_draft_rows
 from quizzes.models import (
     Answer,
     Attempt,
@@ -143,10 +146,48 @@ class OptionForm(RowLabelledForm):
         if "key" in self.fields:
             self.fields["key"].required = False
             self.fields["key"].help_text = "Laissez vide : la lettre suivante est attribuée."
+            # The table header shows no help text: the field's own label says it.
+            self.fields["key"].widget.attrs["placeholder"] = "auto"
 
 
 class OptionFormSet(BaseInlineFormSet):
-    """Validates the options as a whole with the question type's own rules."""
+    """Validates the options as a whole with the question type's own rules.
+
+    With a draft pending, the form shows the draft's options: existing ones with their
+    draft values, ones removed in the draft ticked « supprimer », new ones as extra rows."""
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        self.draft_rows = draft_options(instance) if instance is not None and instance.pk else None
+        if self.draft_rows is not None and not kwargs.get("data"):
+            kwargs["initial"] = [
+                {name: getattr(option, name) for name in OPTION_DRAFT_FIELDS}
+                for option in self.draft_rows if option.pk < 0
+            ]
+        super().__init__(*args, **kwargs)
+
+    def get_unique_error_message(self, unique_check):
+        # Django names the fields by their code name ("key"): say it in the editors' words.
+        labels = [str(self.model._meta.get_field(name).verbose_name) for name in unique_check
+                  if name != self.fk.name]
+        return (f"Deux options ont le même {' et '.join(labels)} : chaque option de la question doit avoir le sien "
+                "(a, b, c…). Laissez le repère vide pour qu'une lettre libre soit attribuée.")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.draft_rows is None or self.is_bound:
+            return queryset
+        if not hasattr(self, "_draft_queryset"):
+            drafted = {option.pk: option for option in self.draft_rows if option.pk > 0}
+            self._draft_queryset = [drafted.get(option.pk, option) for option in queryset]
+            for option in self._draft_queryset:
+                option._removed_in_draft = option.pk not in drafted
+        return self._draft_queryset
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if getattr(form.instance, "_removed_in_draft", False) and "DELETE" in form.fields:
+            form.fields["DELETE"].initial = True
 
     def kept_forms(self):
         return [
@@ -163,6 +204,10 @@ class OptionFormSet(BaseInlineFormSet):
         for form in kept:
             if not form.instance.key:
                 form.instance.key = next(free, "")
+                if not form.instance.key:
+                    raise ValidationError("Plus aucune lettre libre pour le repère : donnez un repère à chaque option "
+                                          "(a, b, c… puis a1, a2…).")
+                form.instance._key_assigned = True  # said to the editor after the save
                 if hasattr(form, "cleaned_data"):
                     form.cleaned_data["key"] = form.instance.key
         super().clean()
@@ -177,10 +222,13 @@ class OptionInline(admin.TabularInline):
     formset = OptionFormSet
     fields = ["key", "order", "text", "is_correct", "feedback"]
     verbose_name = "option"
-    verbose_name_plural = "Options proposées (chacune avec son explication)"
+    verbose_name_plural = "Options proposées (chacune avec son explication ; repère vide : lettre libre attribuée)"
 
     def get_extra(self, request, obj=None, **kwargs):
-        return 4 if obj is None else 1
+        if obj is None:
+            return 4
+        pending = draft_options(obj) or []
+        return 1 + sum(1 for option in pending if option.pk < 0)
 
 
 class SignalOptionInline(OptionInline):
@@ -200,14 +248,17 @@ class WordingOptionInline(OptionInline):
 # --- Question admins ------------------------------------------------------------------------
 
 
-class QuestionChildAdmin(PolymorphicChildModelAdmin, ContentHistoryAdmin):
-    """What every question type's admin shares."""
+class QuestionChildAdmin(PolymorphicChildModelAdmin, DraftAdminMixin, ContentHistoryAdmin):
+    """What every question type's admin shares. A question of a published quiz is edited as
+    a draft (its options with it); a question added to a published quiz is not shown to
+    learners until it is published."""
 
     base_model = Question
+    preview_url_name = "preview:question"
     inlines = [OptionInline]
     prepopulated_fields = {"slug": ["title"]}
     base_fieldsets = (
-        (None, {"fields": ("quiz", "order", "title", "slug", "skill", "lesson", "archived")}),
+        (None, {"fields": ("quiz", "order", "title", "slug", "skill", "lesson", "archived", "status")}),
         ("Énoncé", {"fields": ("prompt", "explanation")}),
     )
     extra_fieldset_title = "Propre à ce type de question"
@@ -224,15 +275,22 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, ContentHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if change:
+        if change and not self._keeps_draft(request, obj, change):
             keep_question_history(obj)
         super().save_model(request, obj, form, change)
+
+    def draft_extra(self, request, formsets) -> dict:
+        options = next((formset for formset in formsets if formset.model is Option), None)
+        return {"options": option_draft_rows(options)} if options is not None else {}
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Option:
             for option in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
                 self.warn_vocabulary(request, option, prefix=f"option {option.key} — ")
+                if getattr(option, "_key_assigned", False):
+                    self.message_user(request, f"Repère « {option.key} » attribué à l'option « {option.text[:60]} » "
+                                               "(laissé vide).", messages.INFO)
 
     def _question_context(self, object_id):
         question_id = unquote(object_id)
@@ -241,7 +299,6 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, ContentHistoryAdmin):
             "question_in_use": in_use,
             "archive_help": ARCHIVE_HELP,
             "archive_url": reverse("admin:quizzes_question_archive", args=[question_id]),
-            "preview_url": reverse("preview:question", args=[question_id]),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -300,11 +357,12 @@ class MultipleChoiceQuestionAdmin(QuestionChildAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(PolymorphicParentModelAdmin):
+class QuestionAdmin(FrenchDeleteActionMixin, PolymorphicParentModelAdmin):
     base_model = Question
+    delete_selected_label = "Supprimer les questions sélectionnées"
     child_models = QUESTION_TYPES
-    list_display = ["title", "question_type", "quiz", "order", "skill", "archived"]
-    list_filter = [PolymorphicChildModelFilter, "quiz", "archived", "skill"]
+    list_display = ["title", "question_type", "quiz", "order", "skill", "status", "archived"]
+    list_filter = [PolymorphicChildModelFilter, "quiz", "status", "archived", "skill"]
     list_select_related = ["quiz"]
     search_fields = ["title", "slug", "prompt"]
     actions = ["archive_selected", "unarchive_selected"]
@@ -388,7 +446,7 @@ class QuestionListInline(admin.TabularInline):
 
     model = Question
     form = RowLabelledForm
-    fields = ["order", "title", "question_type", "archived"]
+    fields = ["order", "title", "question_type", "status", "archived"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -408,7 +466,8 @@ class QuestionListInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixin, admin.ModelAdmin):
+class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, DraftAdminMixin, VocabularyCheckMixin, admin.ModelAdmin):
+    preview_url_name = "preview:quiz"
     list_display = ["title", "kind", "module", "order", "status", "pass_mark_display"]
     list_editable = ["order", "status"]
     list_filter = ["kind", "status", "module"]
@@ -427,7 +486,6 @@ class QuizAdmin(RowLabelledListMixin, LearnerDataGuardMixin, VocabularyCheckMixi
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["preview_url"] = reverse("preview:quiz", args=[obj.pk])
             context["add_question_url"] = reverse("admin:quizzes_question_add") + f"?quiz={obj.pk}"
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 

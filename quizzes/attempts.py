@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from elearning.accounts import current_cohort_id
+from elearning.models import Status
 from quizzes.models import Answer, AnswerOption, Attempt, Option, Question, Quiz, QuizResult
 
 
@@ -21,7 +22,8 @@ class QuizContent:
 def load_quiz(quiz: Quiz) -> QuizContent:
     """Questions (one query per question type, never per question) and their options."""
     questions = list(
-        Question.objects.filter(quiz=quiz, archived=False).select_related("lesson__module").order_by("order", "id")
+        Question.objects.filter(quiz=quiz, archived=False, status=Status.PUBLISHED)
+        .select_related("lesson__module").order_by("order", "id")
     )
     options: dict[int, list[Option]] = {q.id: [] for q in questions}
     for option in Option.objects.filter(question_id__in=options).order_by("order", "id"):

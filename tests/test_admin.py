@@ -218,6 +218,7 @@ def test_lesson_vocabulary_warning_on_save(editor_client, content):
     url = f"/admin/elearning/lesson/{lesson.pk}/change/"
     data = admin_form_data(editor_client.get(url))
     data["body"] = "Une jeune prostituée de 15 ans a été repérée."
+    data["_publish"] = "Publier"
     html = editor_client.post(url, data, follow=True).content.decode()
     lesson.refresh_from_db()
     assert lesson.body == data["body"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def as_loaded_from_fixtures(*objects):
-    """`load_course` writes no history (loaddata saves raw): forget what the builders wrote."""
+    """Content loaded by the old `loaddata` (raw saves) has no history: forget what the builders wrote."""
     for obj in objects:
         type(obj).history.filter(id=obj.pk).delete()
 
@@ -32,6 +32,7 @@ def test_lesson_versions_keep_who_and_when_and_the_first_one_can_be_restored(edi
     for body in ["Deuxième version.", "Troisième version."]:
         data = admin_form_data(editor_client.get(url))
         data["body"] = body
+        data["_publish"] = "Publier"  # published content: the change goes live
         assert editor_client.post(url, data).status_code == 302
 
     versions = list(lesson.history.order_by("history_date"))
@@ -65,8 +66,9 @@ def test_question_restored_with_its_options(editor_client, content):
     data["options-0-text"] = "Des cadeaux de valeur"
     data.pop("options-1-is_correct")
     data["options-2-DELETE"] = "on"  # the distractor "Aime le foot"…
-    data.update({"options-4-text": "Pratique le handball", "options-4-feedback": "Une activité ordinaire.",
+    data.update({"options-4-text": "Pratique le handball", "options-4-feedback": "Une activité ordinaire.", "options-4-key": "e",
                  "options-4-order": "5"})  # …replaced by another one
+    data["_publish"] = "Publier"
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.non_form_errors()
     assert question.options.count() == 4

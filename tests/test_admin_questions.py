@@ -120,6 +120,7 @@ def test_vocabulary_warning_on_save_does_not_block(editor_client, content):
     data = admin_form_data(editor_client.get(url))
     data["prompt"] = "Léa a fini par avouer qu'elle se prostitue."
     data["options-1-feedback"] = "Cette phrase suppose qu'elle serait consentante."
+    data["_publish"] = "Publier"
     response = editor_client.post(url, data, follow=True)
     html = response.content.decode()
     question.refresh_from_db()
@@ -231,11 +232,13 @@ def test_changing_a_quiz_changes_nobodys_past_score(editor_client, content, answ
         if data[f"options-{index}-decision"] == "ip":
             data[f"options-{index}-is_correct"] = "on"
         data[f"options-{index}-text"] += " (modifiée)"
+    data["_publish"] = "Publier"
     assert editor_client.post(url, data).status_code == 302
     # The quiz: a stricter pass mark.
     url = f"/admin/quizzes/quiz/{quiz.pk}/change/"
     data = admin_form_data(editor_client.get(url))
     data["pass_mark"] = "1.0"
+    data["_publish"] = "Publier"
     assert editor_client.post(url, data).status_code == 302
     quiz.refresh_from_db()
     assert quiz.pass_mark == 1.0
@@ -261,6 +264,7 @@ def test_options_of_an_answered_question_keep_their_snapshot_when_removed(editor
             data[f"options-{index}-DELETE"] = "on"
         else:
             data[f"options-{index}-is_correct"] = "on"
+    data["_publish"] = "Publier"
     assert editor_client.post(url, data).status_code == 302
     assert not Option.objects.filter(pk=removed.pk).exists()
     snapshot = Answer.objects.get(attempt=attempt, question=question).options.get(key=removed.key)

@@ -19,10 +19,11 @@ from elearning.decision.tree import Tree, load_tree, paths, validate, walk
 from elearning.decision.views import outcome_contacts
 from elearning.models import IDF_DEPARTEMENTS, Contact
 from quizzes.content_io import export_content
+from quizzes.models import DecisionQuestion
 from tests.conftest import admin_form_data, make_user
 
 AID = "/que-faire/"
-FULL_PATH = "danger=non&age=mineur&faits=faits&mesure=oui&cadre=education&dep=93&enligne=oui"
+FULL_PATH = "danger=non&age=mineur&faits=faits&mesure_faits=oui&cadre=education&dep=93&enligne=oui"
 # The outcomes a complete path may reach, and the contact kinds each must show for a département.
 REQUIRED_KINDS = {
     "danger-immediat": {"parquet"},
@@ -30,6 +31,8 @@ REQUIRED_KINDS = {
     "information-preoccupante": {"crip"},
     "conseil": {"crip"},
     "jeune-majeur": {"association"},
+    "mesure-en-cours": {"crip"},
+    "pas-de-transmission": {"crip"},
 }
 
 
@@ -76,10 +79,12 @@ def test_every_path_ends_on_an_outcome_with_contacts_and_a_legal_basis(aid):
 
 @pytest.mark.parametrize("query, outcome", [
     ("danger=oui", "danger-immediat"),
-    ("danger=non&age=mineur&faits=faits&mesure=non&cadre=sante&dep=75&enligne=non", "signalement"),
+    ("danger=non&age=mineur&faits=faits&mesure_faits=non&cadre=sante&dep=75&enligne=non", "signalement"),
     ("danger=non&age=inconnu&faits=signaux&mesure=non&cadre=education&dep=91&enligne=non", "information-preoccupante"),
     ("danger=non&age=mineur&faits=risque&mesure=ne-sait-pas&cadre=jeunesse&dep=77&enligne=non", "information-preoccupante"),
-    ("danger=non&age=mineur&faits=doute&mesure=non&cadre=autre&dep=autre&enligne=ne-sait-pas", "conseil"),
+    ("danger=non&age=mineur&faits=doute&mesure_doute=non&cadre=autre&dep=autre&enligne=ne-sait-pas", "conseil"),
+    ("danger=non&age=mineur&faits=signaux&mesure=oui&cadre=social&dep=93&enligne=non", "mesure-en-cours"),
+    ("danger=non&age=mineur&faits=rien", "pas-de-transmission"),
     ("danger=non&age=18-21&cadre=association&dep=92&enligne=non", "jeune-majeur"),
 ])
 def test_each_outcome_page_carries_its_stable_data_outcome(client, aid, query, outcome):
@@ -260,7 +265,7 @@ def test_the_admin_refuses_a_change_that_makes_a_cycle(aid, editor_client):
     step = Step.objects.get(slug="en-ligne")
     url = reverse("admin:decision_step_change", args=[step.pk])
     data = admin_form_data(editor_client.get(url))
-    first = Step.objects.get(slug="danger")
+    first = Step.objects.get(slug="danger")  # back to the start: a loop
     prefix = "choices"
     for i in range(int(data[f"{prefix}-TOTAL_FORMS"])):
         if data.get(f"{prefix}-{i}-value") == "non":
@@ -306,3 +311,59 @@ def test_outcome_contacts_never_mix_departements(aid):
         local, _ = outcome_contacts(outcome, dep)
         assert not any(c.departement == other for c in local)
     assert Contact.objects.filter(kind="parquet").count() == 8
+
+
+# --- The decision items of the shipped banks, replayed through the aid -------------------------
+
+# What each vignette establishes, answered as a professional would in the aid. The key of every
+# decision item must be the aid's outcome for those answers: one rule, the same everywhere.
+REPLAY = {
+    # danger now or tonight
+    "dec-03": "danger=oui", "dec-08": "danger=oui", "dec-12": "danger=oui", "avant-4": "danger=oui",
+    "apres-4": "danger=oui", "final-06": "danger=oui", "s90-05": "danger=oui",
+    # facts confided or established, even over, measure or not
+    "dec-02": "faits=faits&mesure_faits=oui", "dec-05": "faits=faits&mesure_faits=non",
+    "dec-09": "faits=faits&mesure_faits=non", "dec-11": "faits=faits&mesure_faits=non",
+    "dec-14": "faits=faits&mesure_faits=oui", "dec-15": "faits=faits&mesure_faits=non",
+    "dec-18": "faits=faits&mesure_faits=oui", "avant-5": "faits=faits&mesure_faits=non",
+    "apres-5": "faits=faits&mesure_faits=non", "final-02": "faits=faits&mesure_faits=non",
+    "final-10b": "faits=faits&mesure_faits=non", "s30-02": "faits=faits&mesure_faits=non",
+    "s30-04": "faits=faits&mesure_faits=non", "verif-signalement-au-procureur-1": "faits=faits&mesure_faits=oui",
+    # worrying signals or a risk, nothing confided
+    "dec-01": "faits=signaux&mesure=non", "dec-04": "faits=signaux&mesure=non", "dec-07": "faits=signaux&mesure=non",
+    "dec-10": "faits=signaux&mesure=non", "dec-13": "faits=signaux&mesure=non", "avant-6": "faits=signaux&mesure=non",
+    "apres-6": "faits=signaux&mesure=non", "dec-16": "faits=risque&mesure=non",
+    # the same, for a young person already under a measure
+    "dec-17": "faits=signaux&mesure=oui", "s90-02": "faits=signaux&mesure=oui",
+    # nothing worrying
+    "dec-06": "faits=rien",
+}
+DECISION_TO_OUTCOME = {
+    "urgence": "danger-immediat", "signalement": "signalement", "ip": "information-preoccupante",
+    "mesure": "mesure-en-cours", "aucune": "pas-de-transmission",
+}
+REST = {"cadre": "education", "dep": "93", "enligne": "non"}
+
+
+@pytest.fixture
+def shipped_aid(db):
+    call_command("load_course", verbosity=0)
+    return load_tree()
+
+
+def test_every_decision_item_of_the_course_reaches_its_key_through_the_aid(shipped_aid):
+    """The shipped decision items, answered in the aid with the facts of their vignette, end
+    on the outcome that their answer key gives."""
+    items = {q.slug: q for q in DecisionQuestion.objects.filter(archived=False).prefetch_related("options")}
+    assert sorted(items) == sorted(REPLAY), "ajoutez chaque nouvel item de décision à REPLAY"
+    assert len(items) >= 24
+    wrong = {}
+    for slug, answers in REPLAY.items():
+        params = {"age": "mineur", **dict(part.split("=") for part in answers.split("&"))}
+        if params.get("danger") != "oui":
+            params = {"danger": "non", **params, **REST}
+        reached = walk(shipped_aid, params)
+        key = next(o.decision for o in items[slug].options.all() if o.is_correct)
+        if reached.step is not None or reached.outcome is None or reached.outcome.slug != DECISION_TO_OUTCOME[key]:
+            wrong[slug] = (key, reached.outcome.slug if reached.outcome else reached.step.slug)
+    assert wrong == {}

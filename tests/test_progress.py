@@ -141,7 +141,7 @@ def test_dashboard_shows_progress_and_attempts(course, learner, learner_client):
     take(learner, Quiz.objects.get(slug="verif-1-1"), right=False)
     html = learner_client.get("/mon-parcours/").content.decode()
     assert "<progress" in html and "Vérifier 1.1" in html and "À retenter" in html
-    assert "Temps restant estimé" in html
+    assert "il vous reste environ" in html
 
 
 # --- self-assessment -----------------------------------------------------------------------
@@ -170,7 +170,7 @@ def answer_skills(user, quiz, right_skills):
 
 
 def test_before_after_comparison_per_skill(course, learner):
-    """Score and confidence per skill, before and after, from the best attempts."""
+    """Score and confidence per skill, before and after, from the first attempt of each test."""
     tests = build_self_tests(Lesson.objects.first())
     record_confidence(user=learner, phase="avant", ratings={"reperer": 1, "decider": 2, "dire": 2})
     answer_skills(learner, tests["avant"], {"reperer"})

@@ -110,7 +110,8 @@ def test_close_then_reopen_the_code(trainer_client, cohort):
 def test_regenerate_code_kills_the_old_one(trainer_client, cohort):
     """A leaked code is replaced: the old one is refused, the new one works."""
     old = cohort.join_code
-    response = trainer_client.post(f"/formation/groupes/{cohort.pk}/code/", {"action": "renouveler"}, follow=True)
+    response = trainer_client.post(f"/formation/groupes/{cohort.pk}/code/", {"action": "renouveler", "confirme": "1"},
+                                   follow=True)
     cohort.refresh_from_db()
     assert cohort.join_code != old and re.fullmatch(r"[A-Z2-9]{8}", cohort.join_code)
     assert f"Nouveau code pour « CPE du 93 » : {cohort.join_code}" in response.content.decode()

@@ -19,6 +19,7 @@ from tests.conftest import (
     answer_quiz,
     build_course,
     build_scenario_quiz,
+    client_for,
     enrol,
     make_cohort,
     make_org,
@@ -198,18 +199,29 @@ def test_other_cohort_never_counts(group):
     assert reports.cohort_funnel(group.other, group.shape).joined == 1
 
 
-def test_skill_gains_in_score_and_confidence(group):
-    """Scores: spotting 2/3 → 1 (+33 points), deciding 1/3 → 1/2; confidence: spotting 1.5 → 3.5."""
+def test_skill_gains_compare_the_same_learners(group):
+    """Chloé took only the test before: she is left out. Alice and Emma took both: spotting
+    1 → 1, deciding 1/2 → 1/2; confidence: spotting 1.5 → 3.5. The page says 2 learners."""
     gains = {g.skill: g for g in reports.skill_gains(group.cohort)}
     spot, decide, say = gains["reperer"], gains["decider"], gains["dire"]
-    assert spot.score_before == pytest.approx(2 / 3) and spot.score_after == 1.0
-    assert spot.score_gain == pytest.approx(1 / 3)
-    assert decide.score_gain == pytest.approx(0.5 - 1 / 3)
-    assert (spot.tested_before, spot.tested_after) == (3, 2)
+    assert spot.score_before == 1.0 and spot.score_after == 1.0 and spot.score_gain == 0
+    assert decide.score_before == 0.5 and decide.score_after == 0.5
+    assert spot.paired == decide.paired == 2
     assert say.score_before is None and say.score_gain is None
     assert (spot.confidence_before, spot.confidence_after, spot.confidence_gain) == (1.5, 3.5, 2.0)
     assert decide.confidence_gain == 1.5 and say.confidence_gain == 1.0
-    assert spot.rated_before == 2
+    assert spot.rated_paired == 2
+    client = client_for(group.trainer)
+    page = client.get(f"/formation/groupes/{group.cohort.pk}/").content.decode()
+    assert "Comparaison sur <strong>2 apprenant·es</strong>" in page
+
+
+def test_skill_gains_count_the_first_attempt_of_each_test(group):
+    """A retake of a test never replaces the baseline: Alice's later perfect "avant" attempt
+    leaves the group's "before" figures as they were."""
+    before = {g.skill: g.score_before for g in reports.skill_gains(group.cohort)}
+    answer_quiz(group.people["Alice"], quiz("avant"))  # perfect, but a retake
+    assert {g.skill: g.score_before for g in reports.skill_gains(group.cohort)} == before
 
 
 def test_item_analysis_success_rate_and_most_chosen_wrong_option(group):
@@ -245,6 +257,25 @@ def test_decision_confusion_says_what_was_chosen_instead_of_what(group):
     assert analysis.confusions[0].rate == 0.5
     assert [value for value, _ in analysis.decisions] == ["ip", "signalement", "urgence"]
     assert [(row.expected, row.cells, row.total) for row in analysis.matrix] == [("signalement", [2, 1, 1], 4)]
+
+
+def test_decision_confusions_read_the_key_of_answer_time(group):
+    """An editor later makes « IP » the right decision: the table still counts the old
+    answers against the key the learners were graded on."""
+    from quizzes.models import DecisionQuestion
+
+    before = [(c.expected, c.chosen, c.count) for c in reports.item_analysis(group.cohort).confusions]
+    question = DecisionQuestion.objects.get(quiz=group.scenario)
+    question.options.update(is_correct=False)
+    question.options.filter(decision="ip").update(is_correct=True)
+    assert [(c.expected, c.chosen, c.count) for c in reports.item_analysis(group.cohort).confusions] == before
+
+
+def test_item_analysis_leaves_the_before_after_tests_out(group):
+    """The pre-test, expected to be failed, never tops « les questions les plus ratées »."""
+    analysis = reports.item_analysis(group.cohort)
+    assert {item.quiz_title for item in analysis.items} & {"Test avant", "Test après"} == set()
+    assert all(item.quiz_title not in {"Test avant", "Test après"} for item in analysis.hardest)
 
 
 def test_learner_rows_give_progress_scores_and_activity(group):
@@ -332,12 +363,12 @@ def count_queries(func, *args, **kwargs):
 
 REPORT_QUERIES = {
     "course_shape": 3, "cohort_funnel": 1, "quiz_stats": 1, "skill_gains": 2, "learner_page": 2,
-    "item_analysis": 4, "organisation_overview": 3,
+    "item_analysis": 5, "organisation_overview": 3,
 }
 # Session, user, trainer check, cohort, then the reports above: course shape, funnel, quiz
 # statistics, skill gains, learner page.
 DASHBOARD_QUERIES = 4 + 3 + 1 + 1 + 2 + 2
-ITEMS_QUERIES = 4 + 4
+ITEMS_QUERIES = 4 + 5
 OVERVIEW_QUERIES = 4 + 3 + 3
 
 

@@ -15,11 +15,14 @@ from elearning.learn.quiz import handle_submission, new_token, quiz_context
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
 from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
 from elearning.progress.completion import course_progress
+from elearning.progress.followup import followup_checks, retention, retention_charts
 from elearning.progress.selfassessment import (
     CONFIDENCE_LABELS,
     SKILL_QUESTIONS,
+    closed_reason,
     comparison,
     confidence_recorded,
+    first_attempt,
     record_confidence,
 )
 from elearning.templatetags.reperes import percent
@@ -38,7 +41,20 @@ def dashboard(request):
         "next_step": progress.next_step(),
         "attempts": attempts,
         "certificate": Certificate.objects.filter(user=request.user).first(),
+        "followups": followup_checks(request.user),
+        # Group deadlines set by trainers (reminders: elearning/followup/reminders.py).
+        "deadlines": list(
+            request.user.enrolments.filter(cohort__deadline__isnull=False).select_related("cohort")
+            .order_by("cohort__deadline").values_list("cohort__name", "cohort__deadline")
+        ),
     })
+
+
+@login_required
+def retention_view(request):
+    """Before → after → +30 → +90 days, per skill: what stayed."""
+    rows = retention(Attempt.objects.filter(user=request.user))
+    return render(request, "elearning/retention.html", {"rows": rows, "charts": retention_charts(rows, "moi")})
 
 
 def _self_quiz(phase):
@@ -47,9 +63,27 @@ def _self_quiz(phase):
     return Quiz.objects.published().filter(kind=phase).first()
 
 
+def _closed(request, phase):
+    """A response when the test of `phase` is not to be taken now: the first attempt (no
+    retake), or the dashboard with the reason; None when it may be taken."""
+    attempt = first_attempt(request.user, phase)
+    if attempt is not None:
+        messages.info(request, "Ce test se passe une seule fois : votre première réponse sert de référence "
+                               "pour le bilan avant / après. Voici votre résultat.")
+        return redirect(attempt.get_absolute_url())
+    reason = closed_reason(user=request.user, phase=phase, progress=course_progress(request.user))
+    if reason:
+        messages.info(request, reason)
+        return redirect("dashboard")
+    return None
+
+
 @login_required
 def self_assessment(request, phase):
     quiz = _self_quiz(phase)
+    closed = _closed(request, phase)
+    if closed is not None:
+        return closed
     rated = confidence_recorded(user=request.user, phase=phase)
     errors = {}
     if request.method == "POST" and "confidence" in request.POST:
@@ -82,6 +116,9 @@ def self_assessment_submit(request, phase):
     quiz = _self_quiz(phase)
     if quiz is None:
         raise Http404
+    closed = _closed(request, phase)
+    if closed is not None:
+        return closed
     if not confidence_recorded(user=request.user, phase=phase):
         # Sent without the confidence step (an old tab, a crafted request): nothing is stored.
         messages.error(request, "Indiquez d'abord votre niveau de confiance pour chaque compétence, puis faites le test.")
@@ -147,7 +184,13 @@ def export_user_data(user) -> dict:
             "profession": user.profession, "departement": user.departement,
             "inscrit_le": user.date_joined.isoformat(),
             "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
+            "rappels_par_email": user.email_reminders,
         },
+        "rappels_envoyes": [
+            {"type": r.get_kind_display(), "groupe": r.cohort.name, "etat": r.get_status_display(),
+             "envoye_le": r.sent_at.isoformat() if r.sent_at else None}
+            for r in user.scheduled_emails.select_related("cohort")
+        ],
         "appartenances": [
             {"organisation": m.organisation.name, "role": m.get_role_display(), "depuis": m.created_at.isoformat()}
             for m in user.memberships.select_related("organisation").order_by("created_at")
@@ -159,7 +202,8 @@ def export_user_data(user) -> dict:
             for a in AccessAttempt.objects.filter(username__iexact=user.email)
         ],
         "groupes": [
-            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat()}
+            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat(),
+             "echeance": e.cohort.deadline.isoformat() if e.cohort.deadline else None}
             for e in user.enrolments.select_related("cohort__organisation")
         ],
         "lecons_terminees": [

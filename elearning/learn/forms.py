@@ -93,7 +93,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "profession", "departement"]
+        fields = ["first_name", "last_name", "profession", "departement", "email_reminders"]
         labels = {"first_name": "Prénom", "last_name": "Nom"}
 
 

@@ -1,6 +1,7 @@
 """Quiz pages: take a quiz, submit it (POST only), see the result of one's own attempt."""
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Prefetch
@@ -8,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from elearning.progress import followup
 from elearning.progress.completion import course_progress
+from elearning.progress.followup import FOLLOWUP_KINDS
 from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
 from quizzes.models import Answer, AnswerOption, Attempt, Quiz
 
@@ -45,7 +48,16 @@ def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
 
 
 def _get_quiz(slug):
-    return get_object_or_404(Quiz.objects.published().select_related("lesson__module", "module"), slug=slug)
+    return get_object_or_404(Quiz.objects.reachable().select_related("lesson__module", "module"), slug=slug)
+
+
+def _followup_closed(request, quiz):
+    """A follow-up check opens 30 or 90 days after the course: before that, back to the dashboard."""
+    if quiz.kind not in FOLLOWUP_KINDS or followup.is_open(request.user, quiz):
+        return None
+    messages.info(request, "Cette vérification de suivi s'ouvre 30 ou 90 jours après la fin du parcours : "
+                           "la date figure sur votre tableau de bord, et un e-mail vous préviendra.")
+    return redirect("dashboard")
 
 
 @login_required
@@ -53,6 +65,8 @@ def quiz_detail(request, slug):
     quiz = _get_quiz(slug)
     if quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
         return redirect("self_assessment", phase=quiz.kind)
+    if closed := _followup_closed(request, quiz):
+        return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
     context = quiz_context(quiz, content, token=new_token())
@@ -64,6 +78,8 @@ def quiz_detail(request, slug):
 @require_POST
 def quiz_submit(request, slug):
     quiz = _get_quiz(slug)
+    if closed := _followup_closed(request, quiz):
+        return closed
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html")
 
 
@@ -95,8 +111,15 @@ def quiz_result(request, slug, attempt_id):
         pk=attempt_id, user=request.user, quiz__slug=slug,
     )
     quiz = attempt.quiz
-    result = quiz.results.filter(user=request.user).first()
-    next_step = course_progress(request.user).next_step() if quiz.counts_for_progress else None
+    is_self = quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
+    result = None if is_self else quiz.results.filter(user=request.user).first()
+    # The real next step first, then one way to retry (none for the before/after tests,
+    # taken once); when retrying is the next step, it is offered once.
+    next_step = course_progress(request.user).next_step()
+    retry_url = None if is_self else quiz.get_absolute_url()
+    if next_step and next_step.url == retry_url:
+        next_step = None
     return render(request, "quizzes/quiz_result.html", {
-        "attempt": attempt, "quiz": quiz, "result": result, "next_step": next_step,
+        "attempt": attempt, "quiz": quiz, "result": result, "next_step": next_step, "retry_url": retry_url,
+        "is_self": is_self,
     })

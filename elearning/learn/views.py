@@ -14,13 +14,22 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from elearning import accounts, throttle
-from elearning.learn.forms import JoinCodeForm, ProfileForm, SignupForm, cohort_for_code
-from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson
+from elearning.access import is_trainer
+from elearning.learn.forms import (
+    EmailAuthenticationForm,
+    JoinCodeForm,
+    ProfileForm,
+    SignupForm,
+    cohort_for_code,
+)
+from elearning.models import IDF_DEPARTEMENTS, Contact, Departement, Lesson, Status
 from elearning.progress.completion import course_progress, course_structure, lesson_context, mark_lesson_done
 
 
 def home(request):
-    return render(request, "elearning/home.html")
+    # The shared course structure (kept by the process): the time estimate is the dashboard's.
+    structure = course_structure()
+    return render(request, "elearning/home.html", {"course_minutes": structure.minutes_total if structure.course else None})
 
 
 def course_overview(request):
@@ -82,13 +91,28 @@ def lesson_detail(request, module_slug, lesson_slug):
 @login_required
 @require_POST
 def lesson_complete(request, module_slug, lesson_slug):
-    lesson = get_object_or_404(Lesson.objects.published(), slug=lesson_slug, module__slug=module_slug)
+    # Only a lesson learners can read: published, in a published module.
+    lesson = get_object_or_404(Lesson.objects.published().filter(module__status=Status.PUBLISHED),
+                               slug=lesson_slug, module__slug=module_slug)
     mark_lesson_done(user=request.user, lesson=lesson)
     messages.success(request, "Leçon enregistrée comme terminée.")
     quiz = lesson.quizzes.filter(status="published").first()
     if quiz:
         return redirect(quiz.get_absolute_url())
     return redirect(lesson.get_absolute_url())
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with the e-mail address; without a « next » page, a trainer lands on « Mes
+    groupes », a learner on their course."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if is_trainer(self.request.user):
+            return reverse("trainer_cohorts")
+        return super().get_default_redirect_url()
 
 
 def directory(request):

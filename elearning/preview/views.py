@@ -14,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from elearning import vocabulary
+from elearning.drafts import with_draft
 from elearning.models import Lesson, Status
 from elearning.progress.completion import LessonState, ModuleProgress, QuizState, lesson_context
 
@@ -23,12 +25,12 @@ from quizzes.attempts import (
     QuizContent,
     answer_snapshot,
     grade_all,
-    load_quiz,
     option_snapshot,
     parse_choices,
     reaches,
 )
-from quizzes.models import AnswerOption, Option, Question, Quiz
+from quizzes.drafts import load_draft_quiz, question_with_draft
+from quizzes.models import AnswerOption, Question, Quiz
 
 
 def editor_required(permission):
@@ -60,8 +62,23 @@ class Banner:
     restart_url: str = ""
 
 
+def _vocabulary_notes(*objects) -> list[str]:
+    """The vocabulary check on what the preview shows (the draft included)."""
+    return [
+        vocabulary.warning_text(label, finding)
+        for obj in objects for label, finding in vocabulary.check_instance(obj)
+    ]
+
+
+def _draft_notes(obj, what: str) -> list[str]:
+    if getattr(obj, "_draft", None) is not None:
+        return [f"Vous voyez le brouillon de {what} : les apprenant·es voient la version publiée tant qu'il "
+                "n'est pas publié."]
+    return []
+
+
 def _lesson_notes(lesson) -> list[str]:
-    notes = []
+    notes = _draft_notes(lesson, "cette leçon") + _vocabulary_notes(lesson)
     if lesson.status != Status.PUBLISHED:
         notes.append("Cette leçon est un brouillon : les apprenant·es ne la voient pas encore.")
     if lesson.module.status != Status.PUBLISHED:
@@ -75,9 +92,21 @@ def _quiz_notes(quiz) -> list[str]:
     return []
 
 
+def _questions_notes(content: QuizContent) -> list[str]:
+    notes = []
+    for question in content.questions:
+        if question.status != Status.PUBLISHED:
+            notes.append(f"La question « {question.title} » n'est pas encore publiée : les apprenant·es ne la "
+                         "voient pas.")
+        elif getattr(question, "_draft", None) is not None:
+            notes.append(f"La question « {question.title} » est montrée dans son brouillon.")
+        notes += _vocabulary_notes(question, *content.options[question.id])
+    return notes
+
+
 @editor_required("elearning.view_lesson")
 def lesson_preview(request, pk):
-    lesson = get_object_or_404(Lesson.objects.select_related("module__course"), pk=pk)
+    lesson = with_draft(get_object_or_404(Lesson.objects.select_related("module__course"), pk=pk))
     module = lesson.module
     # The learner's sequence: published lessons of published modules, plus this one.
     sequence = list(
@@ -108,9 +137,9 @@ def lesson_preview(request, pk):
 @editor_required("quizzes.view_question")
 def question_preview(request, pk):
     question = get_object_or_404(Question.objects.select_related("quiz__lesson__module", "lesson__module"), pk=pk)
-    options = list(Option.objects.filter(question=question).order_by("order", "id"))
+    question, options = question_with_draft(question)
     content = QuizContent(quiz=question.quiz, questions=[question], options={question.pk: options})
-    notes = _quiz_notes(question.quiz)
+    notes = _quiz_notes(question.quiz) + _questions_notes(content)
     if question.archived:
         notes.append("Cette question est archivée : elle n'est plus proposée aux apprenant·es.")
     banner = Banner(
@@ -125,10 +154,11 @@ def question_preview(request, pk):
 @editor_required("quizzes.view_quiz")
 def quiz_preview(request, pk):
     quiz = get_object_or_404(Quiz.objects.select_related("lesson__module", "module"), pk=pk)
-    content = load_quiz(quiz)
+    content = load_draft_quiz(quiz)
     banner = Banner(
-        what="le quiz tel qu'un·e apprenant·e le verra (sans les questions archivées)",
-        notes=_quiz_notes(quiz),
+        what="le quiz tel qu'un·e apprenant·e le verra une fois publié (sans les questions archivées)",
+        notes=_draft_notes(content.quiz, "ce quiz") + _quiz_notes(quiz) + _vocabulary_notes(content.quiz)
+        + _questions_notes(content),
         edit_url=reverse("admin:quizzes_quiz_change", args=[quiz.pk]),
         restart_url=reverse("preview:quiz", args=[quiz.pk]),
     )

@@ -1,11 +1,12 @@
 """The "attestation de suivi": issued once, when the course is complete; a PDF; a public check."""
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from elearning.models import Certificate
-from elearning.progress.completion import course_progress, course_structure
-from quizzes.models import Quiz, QuizResult
+from elearning.models import Certificate, Enrolment, LessonCompletion
+from elearning.progress.completion import CourseProgress, course_progress, course_structure
+from quizzes.models import Attempt, Quiz, QuizResult
 
 
 class CourseNotComplete(Exception):
@@ -19,6 +20,27 @@ class CourseNotComplete(Exception):
 def final_score(user):
     result = QuizResult.objects.filter(user=user, quiz__kind=Quiz.Kind.FINAL).order_by("-best_score").first()
     return result.best_score if result else None
+
+
+def completion_date(user, progress: CourseProgress):
+    """The day the course became complete: the last of the dates at which each lesson was
+    done and each quiz first passed (2 queries), not the day the certificate is opened."""
+    lesson_ids = [state.lesson.id for module in progress.modules for state in module.lessons]
+    quiz_ids = [state.quiz.id for module in progress.modules for state in module.quizzes]
+    last_lesson = LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).aggregate(
+        last=Max("completed_at"))["last"]
+    first_passes = (
+        Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, passed=True)
+        .values("quiz_id").annotate(first=Min("submitted_at")).values_list("first", flat=True)
+    )
+    moments = [moment for moment in [last_lesson, *first_passes] if moment is not None]
+    return timezone.localdate(max(moments)) if moments else timezone.localdate()
+
+
+def organisation_name(user) -> str:
+    enrolment = (Enrolment.objects.filter(user=user).select_related("cohort__organisation")
+                 .order_by("-joined_at").first())
+    return enrolment.cohort.organisation.name if enrolment else ""
 
 
 def issue_certificate(*, user) -> Certificate:
@@ -37,8 +59,10 @@ def issue_certificate(*, user) -> Certificate:
                 course=progress.course,
                 learner_name=user.get_full_name() or user.email,
                 course_title=progress.course.title,
-                completed_on=timezone.localdate(),
+                completed_on=completion_date(user, progress),
                 final_score=final_score(user),
+                course_minutes=progress.minutes_total,
+                organisation_name=organisation_name(user),
             )
     except IntegrityError:
         return Certificate.objects.get(user=user, course=progress.course)

@@ -19,11 +19,15 @@ from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
-from elearning.models import Course, Lesson, LessonCompletion, Module
+from elearning.models import Course, Lesson, LessonCompletion, Module, Status
 from quizzes.models import Question, Quiz, QuizResult
 
 # Minutes counted for a quiz question when estimating the time left.
 MINUTES_PER_QUESTION = 1.5
+
+
+def quiz_minutes(quiz) -> int:
+    return round(quiz.n_questions * MINUTES_PER_QUESTION)
 
 
 def mark_lesson_done(*, user, lesson: Lesson) -> LessonCompletion:
@@ -123,6 +127,10 @@ class CourseProgress:
         return sum(m.minutes_left for m in self.modules)
 
     @property
+    def minutes_total(self):
+        return sum(s.minutes for m in self.modules for s in [*m.lessons, *m.quizzes])
+
+    @property
     def started(self):
         return self.steps_done > 0
 
@@ -140,7 +148,8 @@ class CourseProgress:
                 if not quiz_state.passed:
                     return NextStep(f"Faire le quiz « {quiz_state.quiz.title} »", quiz_state.quiz.get_absolute_url())
         if not self.self_after_done:
-            return NextStep("Faire l'auto-évaluation finale", reverse("self_assessment", args=["apres"]))
+            return NextStep("Faire l'auto-évaluation finale (facultative, 10 min)",
+                            reverse("self_assessment", args=["apres"]))
         if self.complete:
             return NextStep("Obtenir mon attestation de suivi", reverse("certificate"))
         return None
@@ -155,6 +164,12 @@ class CourseStructure:
     modules: list
     lessons: list
     quizzes: list
+
+    @property
+    def minutes_total(self) -> int:
+        """The course's time estimate: the same figure on the home page and the dashboard."""
+        return sum(lesson.reading_minutes for lesson in self.lessons) + sum(
+            quiz_minutes(quiz) for quiz in self.quizzes)
 
     def lesson(self, module_slug: str, lesson_slug: str) -> Lesson | None:
         return next(
@@ -213,9 +228,10 @@ def course_structure(course: Course | None = None) -> CourseStructure:
         .order_by("module__order", "order", "id")
     )
     quizzes = list(
-        Quiz.objects.published()
+        Quiz.objects.reachable()
         .filter(module__in=modules)
-        .annotate(n_questions=Count("questions", filter=Q(questions__archived=False)))
+        .annotate(n_questions=Count("questions", filter=Q(questions__archived=False,
+                                                          questions__status=Status.PUBLISHED)))
         .order_by("order", "id")
     )
     structure = CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
@@ -259,7 +275,7 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
                 passed=passed,
                 best_score=best_score,
                 attempts=attempts,
-                minutes=round(quiz.n_questions * MINUTES_PER_QUESTION),
+                minutes=quiz_minutes(quiz),
             )
         )
     return CourseProgress(

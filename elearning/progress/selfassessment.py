@@ -7,7 +7,9 @@ from django.db.models import Avg
 
 from elearning.accounts import current_cohort_id
 from elearning.models import ConfidenceRating, Phase, Skill
-from quizzes.models import Answer, Quiz, QuizResult
+from quizzes.models import Answer, Attempt, Quiz
+
+SELF_KINDS = (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
 
 CONFIDENCE_LABELS = {
     1: "Pas du tout à l'aise",
@@ -64,16 +66,35 @@ class SkillComparison:
         return self.confidence_after - self.confidence_before
 
 
-def comparison(user) -> list[SkillComparison]:
-    """Score per skill = mean score of that skill's answers in the best attempt of each test."""
+def first_attempt(user, phase: str) -> Attempt | None:
+    """The attempt that counts for a before/after test: the first one (the baseline for
+    "avant", the first after completion for "après", the only one offered)."""
+    return Attempt.objects.filter(user=user, quiz__kind=phase).select_related("quiz").order_by(
+        "submitted_at", "pk").first()
 
-    best_ids = list(
-        QuizResult.objects.filter(user=user, quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER])
-        .values_list("best_attempt_id", flat=True)
-    )
+
+def closed_reason(*, user, phase: str, progress) -> str:
+    """Why the test of `phase` is not offered to `user` now (French), or "" when it is.
+    "avant" is taken once, before the first lesson; "après" once, when the course is complete."""
+    if phase == Phase.BEFORE and progress.started:
+        return ("Le test de départ se passe avant la première leçon : vous avez déjà commencé le parcours, "
+                "il n'est donc plus proposé.")
+    if phase == Phase.AFTER and not progress.complete:
+        return "L'auto-évaluation finale s'ouvre quand le parcours est terminé."
+    return ""
+
+
+def comparison(user) -> list[SkillComparison]:
+    """Score per skill = mean score of that skill's answers in the first attempt of each test."""
+    first: dict[str, int] = {}
+    for attempt_id, kind in (
+        Attempt.objects.filter(user=user, quiz__kind__in=SELF_KINDS)
+        .order_by("-submitted_at", "-pk").values_list("pk", "quiz__kind")
+    ):
+        first[kind] = attempt_id  # the earliest comes last
     scores = {
         (row["attempt__quiz__kind"], row["skill"]): row["mean"]
-        for row in Answer.objects.filter(attempt_id__in=best_ids)
+        for row in Answer.objects.filter(attempt_id__in=list(first.values()))
         .values("attempt__quiz__kind", "skill")
         .annotate(mean=Avg("score"))
     }

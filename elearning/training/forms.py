@@ -52,7 +52,20 @@ class CodeActionForm(forms.Form):
 class LearnerFilterForm(forms.Form):
     """The filters above the learner table (a GET form: the URL can be shared)."""
 
+    recherche = forms.CharField(label="Nom ou e-mail", required=False, max_length=100)
+
     profession = forms.ChoiceField(label="Profession", required=False,
                                    choices=[("", "Toutes"), *Profession.choices])
     departement = forms.ChoiceField(label="Département", required=False,
                                     choices=[("", "Tous"), *Departement.choices])
+
+
+class RosterImportForm(forms.Form):
+    """A CSV file of learners to enrol."""
+
+    fichier = forms.FileField(
+        label="Fichier CSV",
+        help_text="Une ligne de titres (« nom », « prénom », « e-mail », « profession », « département »), "
+                  "puis une ligne par personne ; 500 lignes et 200 Ko au plus. Séparateur « ; » ou « , ».",
+        error_messages={"required": "Choisissez un fichier CSV.", "empty": "Le fichier est vide."},
+    )

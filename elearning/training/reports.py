@@ -60,7 +60,17 @@ from elearning.models import (
     Skill,
     Status,
 )
-from quizzes.models import Answer, AnswerOption, Decision, Option, Question, Quiz, QuizResult, SignalFamily
+from quizzes.models import (
+    Answer,
+    AnswerOption,
+    Attempt,
+    Decision,
+    Option,
+    Question,
+    Quiz,
+    QuizResult,
+    SignalFamily,
+)
 
 # --- The course: what counts for completion -------------------------------------------------
 
@@ -120,8 +130,8 @@ def course_shape() -> CourseShape:
     quizzes = tuple(
         QuizInfo(id=row["id"], title=row["title"], kind=row["kind"], kind_label=kind_labels.get(row["kind"], ""),
                  module_title=row["module__title"], pass_mark=row["pass_mark"])
-        for row in Quiz.objects.published()
-        .filter(module__course=course, module__status=Status.PUBLISHED)
+        for row in Quiz.objects.reachable()
+        .filter(module__course=course)
         .order_by("module__order", "module_id", "order", "id")
         .values("id", "title", "kind", "module__title", "pass_mark")
     )
@@ -345,16 +355,17 @@ def quiz_stats(cohort: Cohort, shape: CourseShape) -> list[QuizStats]:
 
 @dataclass
 class SkillGain:
+    """One skill's before/after, over the learners who took both tests (paired): their
+    baseline (first attempt at the "avant" test) and their first "après" attempt."""
+
     skill: str
     label: str
     score_before: float | None = None
     score_after: float | None = None
-    tested_before: int = 0
-    tested_after: int = 0
+    paired: int = 0
     confidence_before: float | None = None
     confidence_after: float | None = None
-    rated_before: int = 0
-    rated_after: int = 0
+    rated_paired: int = 0
 
     @property
     def score_gain(self) -> float | None:
@@ -369,39 +380,52 @@ class SkillGain:
         return self.confidence_after - self.confidence_before
 
 
-def skill_gains(cohort: Cohort) -> list[SkillGain]:
-    """Per skill, the group's mean score on the before and after tests (best attempt of
-    each learner, all answers of that skill) and its mean declared confidence (1–4); the
-    gain is the difference of the two means (2 queries)."""
+def first_attempts(results: QuerySet) -> QuerySet:
+    """The first attempt of each (learner, quiz) of `results` (QuizResult rows): the one that
+    counts for the before/after tests, whatever was tried later."""
+    first = Attempt.objects.filter(user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id")).order_by(
+        "submitted_at", "pk").values("pk")[:1]
+    return results.annotate(first_attempt=Subquery(first)).values("first_attempt")
 
+
+def skill_gains(cohort: Cohort) -> list[SkillGain]:
+    """Per skill, the mean score of the same learners on the before and after tests (only
+    those who took both; first attempt of each) and the mean confidence (1–4) of those who
+    rated both times; the gain is the difference (2 queries)."""
     gains = {skill: SkillGain(skill=skill, label=label) for skill, label in Skill.choices}
-    best_attempts = QuizResult.objects.filter(
-        cohort=cohort, quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]
-    ).values("best_attempt_id")
+    results = QuizResult.objects.filter(cohort=cohort, user__isnull=False)
+    took = {kind: results.filter(quiz__kind=kind).values("user_id") for kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)}
+    paired = results.filter(quiz__kind__in=list(took), user_id__in=took[Quiz.Kind.SELF_BEFORE]).filter(
+        user_id__in=took[Quiz.Kind.SELF_AFTER])
     scores = (
-        Answer.objects.filter(attempt_id__in=best_attempts, skill__in=list(gains))
+        Answer.objects.filter(attempt_id__in=first_attempts(paired), skill__in=list(gains))
         .values("attempt__quiz__kind", "skill")
-        .annotate(mean=Avg("score"), learners=Count("attempt_id", distinct=True))
+        .annotate(mean=Avg("score"), learners=Count("attempt__user_id", distinct=True))
         .order_by()
     )
     for row in scores:
         gain = gains[row["skill"]]
+        gain.paired = row["learners"]
         if row["attempt__quiz__kind"] == Quiz.Kind.SELF_BEFORE:
-            gain.score_before, gain.tested_before = row["mean"], row["learners"]
+            gain.score_before = row["mean"]
         else:
-            gain.score_after, gain.tested_after = row["mean"], row["learners"]
+            gain.score_after = row["mean"]
+    rated = ConfidenceRating.objects.filter(cohort=cohort, user__isnull=False)
+    rated_both = rated.filter(user_id__in=rated.filter(phase=Phase.BEFORE).values("user_id")).filter(
+        user_id__in=rated.filter(phase=Phase.AFTER).values("user_id"))
     ratings = (
-        ConfidenceRating.objects.filter(cohort=cohort, skill__in=list(gains))
+        rated_both.filter(skill__in=list(gains))
         .values("phase", "skill")
-        .annotate(mean=Avg("value"), n=Count("pk"))
+        .annotate(mean=Avg("value"), n=Count("user_id", distinct=True))
         .order_by()
     )
     for row in ratings:
         gain = gains[row["skill"]]
+        gain.rated_paired = row["n"]
         if row["phase"] == Phase.BEFORE:
-            gain.confidence_before, gain.rated_before = row["mean"], row["n"]
+            gain.confidence_before = row["mean"]
         elif row["phase"] == Phase.AFTER:
-            gain.confidence_after, gain.rated_after = row["mean"], row["n"]
+            gain.confidence_after = row["mean"]
     return list(gains.values())
 
 
@@ -476,6 +500,7 @@ class LearnerQuery:
     descending: bool = False
     profession: str = ""
     departement: str = ""
+    search: str = ""
 
     @classmethod
     def from_params(cls, params) -> LearnerQuery:
@@ -491,6 +516,7 @@ class LearnerQuery:
             descending=descending,
             profession=profession if profession in Profession.values else "",
             departement=departement if departement in Departement.values else "",
+            search=" ".join(str(params.get("recherche", "")).split())[:100],
         )
 
     @property
@@ -508,6 +534,10 @@ class LearnerQuery:
             condition &= Q(user__profession=self.profession)
         if self.departement:
             condition &= Q(user__departement=self.departement)
+        # Each word of the search in the first name, last name or e-mail ("Alice Martin").
+        for word in self.search.split():
+            condition &= (Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+                          | Q(user__email__icontains=word))
         return condition
 
 
@@ -675,16 +705,22 @@ def question_type_label(type_slug: str) -> str:
 
 
 def item_analysis(cohort: Cohort) -> ItemAnalysis:
-    """Per question of every quiz the group took: success rate, mean score and the wrong
-    option chosen most; for signal questions the families of signals missed most; for
-    decision questions what was chosen instead of what (4 queries).
+    """Per question of the course's quizzes the group took: success rate, mean score and the
+    wrong option chosen most; for signal questions the families of signals missed most; for
+    decision questions what was chosen instead of what (5 queries).
+
+    The before/after tests are left out: a pre-test is expected to be failed, and trainers
+    look here for what to revisit (their gains are on the dashboard).
 
     The heavy part reads two covering indexes (quizzes/models.py): per question, the
-    answers; per option, how often it was chosen. The options themselves (text, family,
-    decision, the right one) are today's: a question whose right answer changes should be
-    archived and replaced, as the editors' guide asks, so the two agree."""
-
-    best_attempts = QuizResult.objects.filter(cohort=cohort).values("best_attempt_id")
+    answers; per option, how often it was chosen. The decision confusions are counted from
+    the snapshots (the right decision and the chosen one as they stood when the learner
+    answered), so a later change of a question's key never recounts the past."""
+    best_attempts = (
+        QuizResult.objects.filter(cohort=cohort)
+        .exclude(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER])
+        .values("best_attempt_id")
+    )
     answered = {
         row["question_id"]: row
         for row in Answer.objects.filter(attempt_id__in=best_attempts, question__isnull=False)
@@ -737,12 +773,19 @@ def item_analysis(cohort: Cohort) -> ItemAnalysis:
                         o["family"], family_labels.get(o["family"], o["family"]), 0, 0))
                     miss.shown += item.answered
                     miss.missed += max(0, item.answered - chosen.get((o["id"], True), 0))
-        if item.question_type == DECISION_TYPE:
-            expected = next((o["decision"] for o in own if o["is_correct"]), "")
-            for o in own:
-                n = chosen.get((o["id"], True), 0) + chosen.get((o["id"], False), 0)
-                if expected and o["decision"] and n:
-                    counts[(expected, o["decision"])] = counts.get((expected, o["decision"]), 0) + n
+    # Decisions: the right one and the chosen one, both from the snapshot of each answer.
+    right_then = AnswerOption.objects.filter(answer_id=OuterRef("answer_id"), is_correct=True).values("decision")[:1]
+    for row in (
+        AnswerOption.objects.filter(answer__attempt_id__in=best_attempts, answer__question_type=DECISION_TYPE,
+                                    chosen=True)
+        .exclude(decision="")
+        .annotate(expected=Subquery(right_then))
+        .values("expected", "decision")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if row["expected"]:
+            counts[(row["expected"], row["decision"])] = row["n"]
     totals: dict[str, int] = {}
     for (right, _), n in counts.items():
         totals[right] = totals.get(right, 0) + n

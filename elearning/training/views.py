@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from elearning import svg
+from elearning import roster, svg
 from elearning.access import trainer_organisations, trainer_required
 from elearning.csv_export import csv_response, percent_cell
 from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
-from elearning.templatetags.reperes import percent, points
+from elearning.templatetags.reperes import decimal_fr, percent, points
 from elearning.training import reports
-from elearning.training.forms import CodeActionForm, CohortForm, LearnerFilterForm
+from elearning.training.forms import CodeActionForm, CohortForm, LearnerFilterForm, RosterImportForm
 
 # --- Write paths: one function per event ------------------------------------------------------
 
@@ -136,6 +136,7 @@ def cohort_dashboard(request, cohort_id):
              for s in quizzes],
             chart_id="quiz", title="Taux de réussite par quiz (meilleure tentative de chaque apprenant·e)",
         ) if quizzes else "",
+        "gains_paired": max((g.paired for g in gains), default=0),
         "gains": [
             {"gain": g, "score_gain": points(g.score_gain), "confidence_gain": _signed(g.confidence_gain),
              "confidence_before": _confidence(g.confidence_before), "confidence_after": _confidence(g.confidence_after)}
@@ -154,7 +155,8 @@ def cohort_dashboard(request, cohort_id):
         "rows": rows,
         "page": page,
         "query": query,
-        "filter_form": LearnerFilterForm(initial={"profession": query.profession, "departement": query.departement}),
+        "filter_form": LearnerFilterForm(initial={"profession": query.profession, "departement": query.departement,
+                                                  "recherche": query.search}),
         "columns": _sort_columns(query),
         "page_params": _params(query),
         "export_url": reverse("trainer_export_learners", args=[cohort.pk]) + "?" + _params(query),
@@ -167,14 +169,14 @@ def _scale(confidence):
 
 
 def _confidence(value) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " / 4"
+    return "—" if value is None else decimal_fr(value) + " / 4"
 
 
 def _signed(gain) -> str:
     if gain is None:
         return "—"
-    text = f"{abs(gain):.1f}".replace(".", ",")
-    return ("+" if gain > 0.05 else "−" if gain < -0.05 else "") + text
+    text = decimal_fr(abs(gain))
+    return ("+" if text != "0,0" and gain > 0 else "−" if text != "0,0" and gain < 0 else "") + text
 
 
 SORT_COLUMNS = [
@@ -188,7 +190,8 @@ SORT_COLUMNS = [
 
 
 def _params(query: reports.LearnerQuery, **overrides) -> str:
-    values = {"tri": query.sort_param, "profession": query.profession, "departement": query.departement}
+    values = {"tri": query.sort_param, "profession": query.profession, "departement": query.departement,
+              "recherche": query.search}
     values.update(overrides)
     return urlencode({key: value for key, value in values.items() if value})
 
@@ -307,6 +310,11 @@ def cohort_code(request, cohort_id):
         elif action == CodeActionForm.OPEN:
             set_join_open(cohort=cohort, is_open=True)
             messages.success(request, f"Inscriptions rouvertes pour « {cohort.name} » avec le code {cohort.join_code}.")
+        elif not request.POST.get("confirme"):
+            # Renewing breaks the link already shared: say so, and ask first.
+            return _render(request, "trainer/code_renew_confirm.html", {
+                "cohort": cohort, "retour": form.cleaned_data.get("retour") or "groupe",
+            })
         else:
             code = regenerate_join_code(cohort=cohort)
             messages.success(request, f"Nouveau code pour « {cohort.name} » : {code}. L'ancien code et l'ancien "
@@ -336,3 +344,21 @@ def organisation_overview(request, organisation_id):
             chart_id="groupes", title="Part des apprenant·es ayant terminé le parcours, par groupe",
         ) if summaries else "",
     })
+
+
+@trainer_required
+def import_learners(request, cohort_id):
+    """Enrol learners from a CSV file; the report says what happened to each line."""
+    cohort = _cohort_or_404(request, cohort_id)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    report, refused = None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        try:
+            report = roster.enrol_from_csv(cohort=cohort, data=upload.read(roster.MAX_BYTES + 1))
+        except roster.ImportRefused as error:
+            refused = str(error)
+    failed = bool(refused or form.errors or (report and not report.imported))
+    return render(request, "trainer/cohort_import.html", {
+        "nav_is_trainer": True, "cohort": cohort, "form": form, "report": report, "refused": refused,
+    }, status=400 if failed else 200)

@@ -11,8 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PATHS = [
     ([0], "danger-immediat"),                          # danger: oui
     ([1, 0, 0, 1, 0, 5, 0], "signalement"),            # faits confiés, Éducation nationale, 93, en ligne
-    ([1, 0, 1, 0, 1, 0, 1], "information-preoccupante"),  # signaux, mesure en cours, santé, 75
+    ([1, 0, 1, 1, 1, 0, 1], "information-preoccupante"),  # signaux, pas de mesure, santé, 75
+    ([1, 0, 1, 0, 2, 5, 1], "mesure-en-cours"),        # signaux, mesure en cours, social, 93
     ([1, 1, 3, 2, 5, 8, 2], "conseil"),                # doute, hors Île-de-France
+    ([1, 0, 4], "pas-de-transmission"),                # rien d'inquiétant
     ([1, 2, 3, 2, 1], "jeune-majeur"),                  # 18-21 ans, association, 78
 ]
 
@@ -60,7 +62,7 @@ def test_the_aid_reflows_at_320_pixels(browser, live_server, aid):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = context.new_page()
     for url in ["/que-faire/", "/que-faire/?danger=non&age=mineur",
-                "/que-faire/?danger=non&age=mineur&faits=faits&mesure=oui&cadre=sante&dep=93&enligne=oui",
+                "/que-faire/?danger=non&age=mineur&faits=faits&mesure_faits=oui&cadre=sante&dep=93&enligne=oui",
                 "/que-faire/issue/danger-immediat/"]:
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("axes", "0010_accessattemptexpiration"),
-        ('elearning', '0002_report_indexes'),
+        ('elearning', '0005_deadline_completion_and_email_reminders'),
     ]
 
     operations = [

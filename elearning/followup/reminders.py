@@ -1,0 +1,155 @@
+"""Deadline reminders (7 days and 1 day before a group's deadline, to its learners who have
+not finished the course) and the follow-up checks' openings (30 and 90 days after the course),
+to those who accept reminders. `send_reminders` runs this once a day.
+
+Idempotent: each reminder is first a `ScheduledEmail` row (unique per person, group and
+kind); a row is claimed, sent, then marked sent. A rerun finds nothing new to send; a run
+stopped half-way leaves the remaining rows pending, and the next run sends them. Only a
+crash during the SMTP exchange of one message can make that one message go twice (a row
+claimed more than an hour ago is claimed again)."""
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from elearning import mail
+from elearning.followup.models import ScheduledEmail
+from elearning.models import Cohort, CourseCompletion, Enrolment
+from elearning.progress.completion import course_progress, course_structure
+from elearning.progress.followup import FOLLOWUP_KINDS, FOLLOWUPS
+from quizzes.models import Attempt, Quiz
+
+Kind = ScheduledEmail.Kind
+Status = ScheduledEmail.Status
+WINDOWS = [(Kind.DEADLINE_1, 1), (Kind.DEADLINE_7, 7)]  # the nearest first
+STALE_CLAIM = datetime.timedelta(hours=1)
+
+
+@dataclass
+class RunReport:
+    planned: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def _kind_due(deadline: datetime.date, today: datetime.date) -> str | None:
+    """The reminder whose window `today` is in: J-1 from the day before, J-7 from a week before."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return None
+    for kind, days in WINDOWS:
+        if days_left <= days:
+            return kind
+    return None
+
+
+def plan(today: datetime.date) -> int:
+    """Create the rows of the reminders due today (each at most once). Returns how many."""
+    created = 0
+    cohorts = Cohort.objects.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=7))
+    for cohort in cohorts:
+        kind = _kind_due(cohort.deadline, today)
+        if kind is None:
+            continue
+        for enrolment in Enrolment.objects.filter(cohort=cohort).select_related("user"):
+            try:
+                with transaction.atomic():
+                    ScheduledEmail.objects.create(user=enrolment.user, cohort=cohort, kind=kind, due_on=today)
+                    created += 1
+            except IntegrityError:
+                continue  # already planned by an earlier run
+    return created
+
+
+def plan_followups(today: datetime.date) -> int:
+    """A row per follow-up check that has opened (30 or 90 days after completion), once."""
+    created = 0
+    for kind, days in FOLLOWUPS:
+        quiz = Quiz.objects.published().filter(kind=kind).first()
+        if quiz is None:
+            continue
+        due = CourseCompletion.objects.filter(completed_at__date__lte=today - datetime.timedelta(days=days))
+        already = ScheduledEmail.objects.filter(kind=kind, cohort__isnull=True).values("user_id")
+        for completion in due.exclude(user_id__in=already).select_related("user"):
+            try:
+                with transaction.atomic():
+                    ScheduledEmail.objects.create(user=completion.user, kind=kind, due_on=today)
+                    created += 1
+            except IntegrityError:
+                continue
+    return created
+
+
+def _send_followup(row: ScheduledEmail, now: datetime.datetime) -> bool | None:
+    """None when the check was already taken (nothing to remind)."""
+    quiz = Quiz.objects.published().filter(kind=row.kind).first()
+    if quiz is None or Attempt.objects.filter(user=row.user, quiz=quiz).exists():
+        return None
+    days = dict(FOLLOWUPS)[row.kind]
+    return mail.send(
+        to=row.user.email, subject=f"Votre vérification de suivi à {days} jours est ouverte",
+        template="suivi_ouvert", unsubscribe_user=row.user,
+        context={"user": row.user, "days": days, "quiz_url": mail.site_url(quiz.get_absolute_url())},
+    )
+
+
+def deliver(now: datetime.datetime) -> RunReport:
+    report = RunReport()
+    structure = course_structure()
+    claimable = Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    for row in ScheduledEmail.objects.filter(claimable).select_related("user", "cohort").order_by("pk"):
+        if not ScheduledEmail.objects.filter(claimable, pk=row.pk).update(status=Status.SENDING, claimed_at=now):
+            continue  # another run took it
+        user, cohort = row.user, row.cohort
+        if row.kind in FOLLOWUP_KINDS:
+            sent = _send_followup(row, now) if user.is_active and user.email_reminders else None
+            if sent is None:
+                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SKIPPED)
+                report.skipped += 1
+            elif sent:
+                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SENT, sent_at=timezone.now())
+                report.sent += 1
+            else:
+                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.PENDING)
+                report.failed += 1
+            continue
+        newer = ScheduledEmail.objects.filter(user=user, cohort=cohort, kind=Kind.DEADLINE_1).exclude(pk=row.pk).exists()
+        if (not user.is_active or not user.email_reminders or (row.kind == Kind.DEADLINE_7 and newer)
+                or course_progress(user, structure=structure).complete):
+            ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SKIPPED)
+            report.skipped += 1
+            continue
+        sent = mail.send(
+            to=user.email, subject=f"Votre parcours Repères : échéance le {cohort.deadline:%d/%m/%Y}",
+            template="rappel_echeance", unsubscribe_user=user,
+            context={"user": user, "cohort": cohort, "days": (cohort.deadline - now.date()).days,
+                     "dashboard_url": mail.site_url(reverse("dashboard"))},
+        )
+        if sent:
+            ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SENT, sent_at=timezone.now())
+            report.sent += 1
+        else:
+            ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.PENDING)
+            report.failed += 1
+    return report
+
+
+def run(now: datetime.datetime | None = None) -> RunReport:
+    now = now or timezone.now()
+    planned = plan(timezone.localdate(now)) + plan_followups(timezone.localdate(now))
+    report = deliver(now)
+    report.planned = planned
+    return report
+
+
+def late_learners(cohort: Cohort, today: datetime.date) -> list:
+    """After the deadline: the group's learners who have not finished the course."""
+    if cohort.deadline is None or today <= cohort.deadline:
+        return []
+    structure = course_structure()
+    enrolments = Enrolment.objects.filter(cohort=cohort).select_related("user").order_by("user__last_name")
+    return [e.user for e in enrolments if not course_progress(e.user, structure=structure).complete]
