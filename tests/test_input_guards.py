@@ -6,12 +6,15 @@ from django.core.exceptions import ValidationError
 
 from elearning.markdown import render, unclosed_html
 from elearning.models import Cohort, ConfidenceRating, Contact, User
+from elearning.progress.completion import mark_lesson_done
 from elearning.validators import validate_printable_name
 from quizzes.models import Attempt, Quiz, SingleChoiceQuestion
 from tests.conftest import (
     PASSWORD,
     add_options,
     admin_form_data,
+    answer_quiz,
+    build_course,
     client_for,
     make_org,
     make_trainer,
@@ -24,7 +27,11 @@ INVISIBLE = ["\u202e", "\u200b", "\u200d", "\u2060", "\ufeff", "\u2066", "\x07",
 
 
 @pytest.fixture
-def after_test():
+def after_test(learner):
+    # The "après" test opens once the course is complete: a one-lesson course, done and passed.
+    _, _, lessons = build_course(n_modules=1, lessons_per_module=1)
+    mark_lesson_done(user=learner, lesson=lessons[0])
+    answer_quiz(learner, Quiz.objects.get(kind=Quiz.Kind.LESSON_CHECK))
     quiz = Quiz.objects.create(slug="auto-evaluation-apres", title="Après", kind=Quiz.Kind.SELF_AFTER)
     question = SingleChoiceQuestion.objects.create(quiz=quiz, slug="apres-1", title="Q", prompt="?", skill="decider")
     add_options(question, [("Oui", True, {}), ("Non", False, {})])
@@ -40,7 +47,7 @@ def test_after_test_cannot_be_sent_without_the_confidence_step(learner_client, l
     option = question.options.get(is_correct=True)
     response = learner_client.post("/auto-evaluation/apres/envoyer/", {f"q{question.pk}": option.pk, "token": "x"})
     assert response.status_code == 302 and response["Location"] == "/auto-evaluation/apres/"
-    assert not Attempt.objects.filter(user=learner).exists()
+    assert not Attempt.objects.filter(user=learner, quiz=quiz).exists()
     followed = learner_client.get(response["Location"]).content.decode()
     assert "votre niveau de confiance pour chaque compétence, puis faites le test" in followed
     learner_client.post("/auto-evaluation/apres/", {"confidence": "1", "confiance_reperer": "2",
