@@ -6,7 +6,7 @@ PORT   ?= 8000
 # Debian packages: WeasyPrint's libraries (PDF certificates), Chromium for browser tests.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils chromium
 
-.PHONY: run test sysdeps venv bench load lint clean
+.PHONY: run dev test sysdeps venv bench load lint clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 est requis")'
@@ -27,7 +27,20 @@ sysdeps:
 	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y --no-upgrade $$missing; \
 	fi
 
+# The site as it is deployed (gunicorn, WhiteNoise, DEBUG off), on plain HTTP on 127.0.0.1:
+# LOCAL_RUN generates a secret key once into var/ and prints e-mails to the console;
+# HTTPS_ONLY=0 because there is no TLS here (the deployment guide sets HTTPS_ONLY=1).
+LOCAL_ENV := DEBUG=0 LOCAL_RUN=1 HTTPS_ONLY=0 ALLOWED_HOSTS=127.0.0.1,localhost
+
 run: sysdeps venv
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py load_course
+	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo --force
+	$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(LOCAL_ENV) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Django's development server, DEBUG on (reloads on save, technical error pages).
+dev: sysdeps venv
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_course
 	DEBUG=1 $(BIN)/python manage.py seed_demo

@@ -28,7 +28,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from elearning import drafts, vocabulary
+from elearning import drafts, markdown, vocabulary
 from elearning.history import INITIAL_VERSION_REASON, keep_initial_version  # noqa: F401 (re-exported)
 from elearning.models import (
     Certificate,
@@ -101,6 +101,20 @@ class VocabularyCheckMixin:
     def warn_vocabulary(self, request, obj, prefix=""):
         for field_label, finding in vocabulary.check_instance(obj):
             self.message_user(request, vocabulary.warning_text(prefix + field_label, finding), messages.WARNING)
+        self.warn_unclosed_html(request, obj, prefix)
+
+    def warn_unclosed_html(self, request, obj, prefix=""):
+        """Raw HTML left open (`<math>`, `<style>`, a comment…) silently hides the rest of the
+        text from learners: say so after the save, with the tag to close."""
+        for field in obj._meta.concrete_fields:
+            if not isinstance(field, models.TextField):
+                continue
+            tags = markdown.unclosed_html(getattr(obj, field.attname, ""))
+            if tags:
+                self.message_user(request, (
+                    f"HTML non refermé dans « {prefix}{field.verbose_name} » : {', '.join(tags)}. "
+                    "Tout ce qui suit risque de ne pas s'afficher : refermez la balise ou retirez-la."
+                ), messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -8,8 +8,9 @@ class ElearningConfig(AppConfig):
 
     def ready(self):
         # Inside ready(), the Django way: `editors` imports the models, which cannot load
-        # before the app registry is ready. (The course-structure cache connects its own
-        # receivers in elearning/progress/completion.py.)
+        # before the app registry is ready; `checks` registers the deploy checks. (The
+        # course-structure cache connects its own receivers in elearning/progress/completion.py.)
+        from elearning import checks  # noqa: F401
         from elearning.editors import sync_editors_group
 
         post_migrate.connect(sync_editors_group, dispatch_uid="elearning.sync_editors_group")

@@ -1,13 +1,19 @@
 """Every e-mail Repères sends: French, plain text and HTML, sober, with the support numbers;
 an unsubscribe link (and the one-click headers of RFC 8058) on reminders.
 
-Sent through Django's e-mail framework (SMTP settings in the README; the console backend by
-default). Nothing here logs an address or a link: a failure is logged by its kind only."""
+Sent through Django's e-mail framework (SMTP settings in the README; the console backend for
+`make dev` and `make run` only). Nothing here logs an address or a link: a failure is logged by
+its kind only.
+
+Deployed without SMTP, `UnconfiguredEmailBackend` (below) sends nothing and prints nothing:
+Django's console backend would write every reset link and recipient to the server's output
+(gunicorn's log). The deploy check `elearning.E001` (`manage.py check --deploy`) reports it."""
 import logging
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -55,3 +61,10 @@ def send(*, to: str, subject: str, template: str, context: dict, unsubscribe_use
         log.warning("E-mail « %s » non envoyé : %s", template, type(error).__name__)
         return False
     return True
+
+
+class UnconfiguredEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        if email_messages:
+            log.warning("E-mail non envoyé : EMAIL_HOST n'est pas configuré (%d message(s)).", len(email_messages))
+        return 0

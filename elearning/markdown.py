@@ -45,7 +45,9 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_CALLOUT_START = re.compile(r"^>\s*\[!(?P<kind>[a-z]+)\]\s*(?P<title>.*)$")
+# A callout starts a line, or a list item ("- > [!savoir] …"), or is indented inside one.
+_CALLOUT_START = re.compile(r"^(?P<prefix>\s*(?:(?:[-*+]|\d+[.)])\s+)?)>\s*\[!(?P<kind>[a-z]+)\]\s*(?P<title>.*)$")
+_QUOTE_LINE = re.compile(r"^\s*>\s?")
 _PLACEHOLDER = "CALLOUTPLACEHOLDER{}X"
 
 
@@ -74,10 +76,11 @@ def _extract_callouts(text: str) -> tuple[str, list[str]]:
         if match and match.group("kind") in CALLOUTS:
             kind = match.group("kind")
             title = match.group("title").strip() or CALLOUTS[kind]
+            prefix = match.group("prefix")
             body = []
             i += 1
-            while i < len(lines) and lines[i].startswith(">"):
-                body.append(re.sub(r"^>\s?", "", lines[i]))
+            while i < len(lines) and _QUOTE_LINE.match(lines[i]):
+                body.append(_QUOTE_LINE.sub("", lines[i], count=1))
                 i += 1
             inner = _convert("\n".join(body))
             title_html = nh3.clean_text(title)
@@ -85,7 +88,10 @@ def _extract_callouts(text: str) -> tuple[str, list[str]]:
                 f'<aside class="callout callout-{kind}" role="note" aria-label="{title_html}">'
                 f'<p class="callout-title">{title_html}</p>{inner}</aside>'
             )
-            out.extend(["", _PLACEHOLDER.format(len(blocks) - 1), ""])
+            placeholder = prefix + _PLACEHOLDER.format(len(blocks) - 1)
+            # In a list item the placeholder stays on the item's line; elsewhere it is a
+            # paragraph of its own (indented under an item when the callout was).
+            out.extend([placeholder] if prefix.strip() else ["", placeholder, ""])
             continue
         out.append(lines[i])
         i += 1
@@ -139,7 +145,8 @@ def _render(text: str) -> SafeString:
     source, blocks = _extract_callouts(text)
     html = _convert(source)
     for index, block in enumerate(blocks):
-        html = html.replace(f"<p>{_PLACEHOLDER.format(index)}</p>", block)
+        placeholder = _PLACEHOLDER.format(index)
+        html = html.replace(f"<p>{placeholder}</p>", block).replace(placeholder, block)
     return mark_safe(_wrap_tables(sanitise(html)))
 
 
@@ -195,6 +202,25 @@ def render_inline(text: str) -> SafeString:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)
+
+
+# Raw HTML whose opening tag, left unclosed, hides the rest of the lesson (its content is
+# dropped by the sanitiser, or read as raw text), or shows it as stray markup.
+SWALLOWING_TAGS = ("math", "svg", "style", "script", "template", "textarea", "title", "xmp", "iframe",
+                   "noembed", "noframes", "noscript", "plaintext", "select", "object")
+
+
+def unclosed_html(text: str) -> list[str]:
+    """The raw HTML that would swallow what follows it: each tag opened more often than it
+    is closed, and a comment never closed. For the admin's warning."""
+    lowered = str(text or "").lower()
+    found = [
+        f"<{tag}>" for tag in SWALLOWING_TAGS
+        if len(re.findall(rf"<{tag}[\s/>]", lowered)) > len(re.findall(rf"</{tag}\s*>", lowered))
+    ]
+    if lowered.count("<!--") > lowered.count("-->"):
+        found.append("<!--")
+    return found
 
 
 def plain_text(text: str) -> str:

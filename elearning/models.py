@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from elearning.validators import validate_printable_name, validate_web_url
 from elearning.versions import VersionHistory
 
 
@@ -73,6 +74,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("adresse e-mail", unique=True)
+    # Printed on certificates and in trainers' tables: no invisible or reversing characters.
+    first_name = models.CharField("prénom", max_length=150, blank=True, validators=[validate_printable_name])
+    last_name = models.CharField("nom", max_length=150, blank=True, validators=[validate_printable_name])
     profession = models.CharField("profession", max_length=20, choices=Profession.choices, blank=True)
     departement = models.CharField(
         "département d'exercice", max_length=5, choices=Departement.choices, blank=True
@@ -173,7 +177,7 @@ class Cohort(models.Model):
     """A training group inside an organisation, joined with a code or a link."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts", verbose_name="organisation")
-    name = models.CharField("nom du groupe", max_length=200)
+    name = models.CharField("nom du groupe", max_length=200, validators=[validate_printable_name])
     join_code = models.CharField("code d'accès", max_length=12, unique=True, default=new_join_code)
     join_open = models.BooleanField("inscriptions ouvertes", default=True)
     created_by = models.ForeignKey(
@@ -389,7 +393,8 @@ class Contact(models.Model):
     email = models.CharField("e-mail", max_length=200, blank=True)
     address = models.TextField("adresse", blank=True)
     hours = models.CharField("horaires", max_length=300, blank=True)
-    website = models.CharField("site web", max_length=300, blank=True)
+    website = models.CharField("site web", max_length=300, blank=True, validators=[validate_web_url],
+                               help_text="Adresse complète, commençant par https://.")
     last_checked = models.DateField("vérifié le")
     to_verify = models.BooleanField("à vérifier", default=False)
     to_verify_note = models.CharField("ce qui est à vérifier", max_length=300, blank=True)
@@ -532,6 +537,31 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("certificate_verify", args=[self.code])
+
+
+# --- Rate limits ----------------------------------------------------------------------------
+
+
+class RateLimit(models.Model):
+    """How many times one action (sign-up, password reset) was asked for one address or one
+    IP address in one time window (`elearning.throttle`). In the database, so every app
+    server shares the count. The key is a keyed hash: no address is stored in clear."""
+
+    scope = models.CharField("action", max_length=20)
+    key = models.CharField("empreinte de l'adresse", max_length=64)
+    window_start = models.DateTimeField("début de la période")
+    count = models.PositiveIntegerField("nombre de demandes", default=0)
+
+    class Meta:
+        verbose_name = "limite de fréquence"
+        verbose_name_plural = "limites de fréquence"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="unique_rate_limit_window"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_limit_window_idx")]
+
+    def __str__(self):
+        return f"{self.scope} : {self.count} depuis {self.window_start:%d/%m/%Y %H:%M}"
 
 
 # --- Editors' drafts and what load_course last loaded -------------------------------------

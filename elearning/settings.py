@@ -1,14 +1,19 @@
 """Settings for Repères, driven by the environment.
 
 Environment variables:
-- SECRET_KEY: required when DEBUG is off.
+- SECRET_KEY: required when DEBUG is off (except for `make run`, see LOCAL_RUN).
 - DEBUG: "1"/"true" to turn on debug mode (off by default).
+- LOCAL_RUN: "1" for `make run` on one's own machine: without SECRET_KEY, a key is generated
+  once into var/secret_key (never committed); e-mails go to the console.
+- HTTPS_ONLY: the HTTPS-only settings (SSL redirect, secure cookies, HSTS, proxy header); on by
+  default when DEBUG is off, "0" for the local run on plain HTTP.
 - ALLOWED_HOSTS: comma-separated host names.
 - DATABASE_URL: e.g. postgres://user:pass@host:5432/reperes. Empty: embedded SQLite.
 - EMAIL_URL-like settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
   EMAIL_USE_TLS, DEFAULT_FROM_EMAIL. Without EMAIL_HOST, e-mails go to the console.
 """
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -25,21 +30,40 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def local_secret_key(path: Path) -> str:
+    """The local run's key: generated once, kept in var/ (gitignored), readable by its owner
+    only. Created with O_EXCL so two processes starting together agree on one key."""
+    path.parent.mkdir(exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
 DEBUG = env_bool("DEBUG", False)
+# `make run`: the site as deployed (DEBUG off, gunicorn) on one's own machine.
+LOCAL_RUN = env_bool("LOCAL_RUN", False)
 # Under pytest the suite runs with DEBUG off, as in production, with a throw-away key.
 TESTING = env_bool("TESTING") or "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if TESTING:
         SECRET_KEY = "test-only-insecure-key"
+    elif LOCAL_RUN:
+        SECRET_KEY = local_secret_key(BASE_DIR / "var" / "secret_key")
     elif not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY est obligatoire quand DEBUG est désactivé (voir le README)."
         )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    else:
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
-if DEBUG and not ALLOWED_HOSTS:
+if (DEBUG or LOCAL_RUN) and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
@@ -66,12 +90,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "elearning.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "elearning.middleware.PrivatePagesMiddleware",
+    "elearning.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -161,7 +188,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_ENABLE_ACCESS_FAILURE_LOG = False  # no personal data kept beyond what locking needs
+# Keep only what locking needs: no log of successful logins (e-mail, IP, browser for every
+# login, kept forever otherwise) and no failure log. The failures that count towards a lock
+# (AccessAttempt) are deleted once older than the cool-off, and with the account.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if os.environ.get("PROXY_COUNT") else ["REMOTE_ADDR"]
 
@@ -199,8 +230,13 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
+elif DEBUG or LOCAL_RUN:
+    # On one's own machine, e-mails (password reset, activation) are printed to the console.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # Deployed without SMTP: never print a reset link to the server's output. The message is
+    # dropped with a warning that names no one, and `check --deploy` reports it.
+    EMAIL_BACKEND = "elearning.mail.UnconfiguredEmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <no-reply@reperes.invalid>")
 
 # --- Security ---------------------------------------------------------------------------
@@ -209,8 +245,11 @@ CSRF_FAILURE_VIEW = "elearning.views_errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and not TESTING:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# One switch for everything that assumes HTTPS: on by default when DEBUG is off (the
+# deployment guide sets HTTPS_ONLY=1), off for `make run`, which serves plain HTTP on 127.0.0.1.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG) and not TESTING
+if HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -238,7 +277,10 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line goes through the redaction filter (elearning/redaction.py): e-mail addresses
+    # and secret URL parts (reset links, join and certificate codes) are masked.
+    "filters": {"redact": {"()": "elearning.redaction.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "axes": {"level": "ERROR"},

@@ -6,6 +6,7 @@ from elearning.followup import urls as followup_urls
 from elearning.learn import dashboard, views
 from elearning.live import urls as live_urls
 
+handler400 = "elearning.views_errors.bad_request"
 handler404 = "elearning.views_errors.page_not_found"
 handler500 = "elearning.views_errors.server_error"
 handler403 = "elearning.views_errors.permission_denied"
@@ -33,13 +34,15 @@ urlpatterns = [
     path("mon-compte/donnees.json", dashboard.data_export, name="data_export"),
     path("mon-compte/supprimer/", dashboard.account_delete, name="account_delete"),
     path("comptes/inscription/", views.signup, name="signup"),
+    path("comptes/inscription/envoyee/", views.signup_sent, name="signup_sent"),
     path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
+    path("comptes/activer/<str:token>/", views.activate, name="activate"),
     path("rejoindre/<str:code>/", views.join, name="join"),
     path("comptes/connexion/", views.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("comptes/mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("comptes/mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("comptes/mot-de-passe-oublie/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("comptes/mot-de-passe-oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("comptes/reinitialiser/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),

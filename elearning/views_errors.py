@@ -1,16 +1,20 @@
-"""French error pages in the site layout (403 CSRF, 404, 500, 503)."""
+"""French error pages in the site layout: 400, 403 (CSRF and access), 404, 405, 500, 503."""
 import sys
 
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from elearning.middleware import is_database_busy
+from elearning.middleware import bad_request_page, is_database_busy
 
 
 def csrf_failure(request, reason=""):
     # The reason is technical and stays out of the page (and out of the logs).
     return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request, exception=None):
+    return bad_request_page()
 
 
 def page_not_found(request, exception=None):
@@ -20,7 +24,6 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context on purpose: the failure may come from a
     # context processor or the database.
-
     # A lock that outlasted the timeout outside the view (saving the session after it, say)
     # still deserves "réessayez dans un instant", not "erreur du serveur".
     if is_database_busy(sys.exc_info()[1]):

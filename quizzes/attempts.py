@@ -3,6 +3,7 @@ update the learner's summary row — in one transaction, recorded once per submi
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -69,11 +70,24 @@ def submit(*, user, content: QuizContent, chosen: dict[int, set[int]], submissio
         raise IncompleteSubmission(missing)
     try:
         with transaction.atomic():
+            # One learner's submissions take turns: the lock is on their own user row, which
+            # always exists (a lock on the QuizResult row would lock nothing before the first
+            # attempt, and two tabs sending that first attempt at once both tried to create
+            # it). Other learners are not held up.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+            # A replay that waited for the lock finds the attempt its twin just committed.
+            replayed = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+            if replayed:
+                return replayed
             return _record(user=user, content=content, chosen=chosen, submission_key=submission_key,
                            started_at=started_at)
     except IntegrityError:
-        # The same submission committed concurrently (double click, replay): show that one.
-        return Attempt.objects.get(user=user, submission_key=submission_key)
+        # Only a replay of this very submission may be answered with the stored attempt
+        # (a database without row locks); any other conflict is a fault and is raised.
+        replayed = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+        if replayed is None:
+            raise
+        return replayed
 
 
 def grade_all(content: QuizContent, chosen: dict[int, set[int]]) -> tuple[float, list]:

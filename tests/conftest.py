@@ -245,3 +245,23 @@ def content(db):
 @pytest.fixture
 def editor_client(db):
     return client_for(make_editor())
+
+
+# --- Sign-up with activation by e-mail (issue 11) ---------------------------------------------
+
+
+def activation_link() -> str:
+    """The path of the activation link in the last e-mail sent."""
+    import re
+
+    from django.core import mail
+
+    return re.search(r"https?://[^/\s]+(/comptes/activer/[^\s]+/)", mail.outbox[-1].body).group(1)
+
+
+def sign_up_and_activate(client, data):
+    """Sign up as a visitor would, then open the link from the e-mail and activate."""
+    response = client.post("/comptes/inscription/", data)
+    if response.status_code != 302:
+        return response
+    return client.post(activation_link())

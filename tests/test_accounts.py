@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from elearning.models import Cohort, Enrolment, Membership, User
-from tests.conftest import PASSWORD, enrol, make_cohort, make_org, make_user
+from tests.conftest import PASSWORD, activation_link, enrol, make_cohort, make_org, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +22,32 @@ def cohort():
     return make_cohort(make_org())
 
 
-def test_signup_with_good_code_creates_learner_in_cohort(client, cohort):
-    """A learner with the trainer's code lands in the right group, signed in."""
+def test_signup_with_good_code_creates_learner_in_cohort(client, cohort, mailoutbox):
+    """A learner with the trainer's code gets an activation e-mail; once they open the link and
+    confirm, they land in the right group, signed in."""
     response = client.post("/comptes/inscription/", signup_data(cohort.join_code.lower()))
-    assert response.status_code == 302 and response["Location"] == "/mon-parcours/"
+    assert response.status_code == 302 and response["Location"] == "/comptes/inscription/envoyee/"
     user = User.objects.get(email="nadia@example.test")
-    assert user.profession == "cpe" and user.departement == "93"
+    assert not user.is_active and not Enrolment.objects.exists()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["nadia@example.test"]
+    link = activation_link()
+    assert client.get(link).status_code == 200  # a mail scanner opening the link activates nothing
+    user.refresh_from_db()
+    assert not user.is_active
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"] == "/mon-parcours/"
+    user.refresh_from_db()
+    assert user.is_active and user.profession == "cpe" and user.departement == "93"
     assert Enrolment.objects.filter(user=user, cohort=cohort).exists()
     assert Membership.objects.filter(user=user, organisation=cohort.organisation, role="learner").exists()
     assert client.get("/mon-parcours/").status_code == 200
+    client.post("/comptes/deconnexion/")
+    assert "n'est plus valable" in client.post(link).content.decode()  # one use only
+
+
+def test_activation_link_tampered_or_for_another_account_is_refused(client, cohort):
+    response = client.get("/comptes/activer/pas-un-jeton/")
+    assert response.status_code == 400 and "n'est plus valable" in response.content.decode()
 
 
 def test_join_link_prefills_the_code(client, cohort):
@@ -57,11 +74,33 @@ def test_bad_code_is_refused_and_form_kept(client, cohort, case):
     assert not User.objects.exists()
 
 
-def test_email_already_used(client, cohort):
+def test_signup_answers_the_same_for_a_known_address(cohort, mailoutbox):
+    """Posting an address that already has an account (with a good or a bad code) reveals
+    nothing: the same page as for a new address; its owner gets an e-mail instead."""
     make_user("nadia@example.test")
-    response = client.post("/comptes/inscription/", signup_data(cohort.join_code, email="Nadia@Example.test"))
-    assert "Un compte existe déjà avec cette adresse" in response.content.decode()
+    new = Client().post("/comptes/inscription/", signup_data(cohort.join_code, email="inconnue@example.test"))
+    known = Client().post("/comptes/inscription/", signup_data(cohort.join_code, email="Nadia@Example.test"))
+    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"])
+    assert Client().get(known["Location"]).content == Client().get(new["Location"]).content
+    assert User.objects.filter(email="nadia@example.test").count() == 1
+    assert not User.objects.get(email="nadia@example.test").enrolments.exists()
+    owner_mail = mailoutbox[-1]
+    assert owner_mail.to == ["nadia@example.test"] and "déjà un compte" in owner_mail.body
+    assert f"/rejoindre/{cohort.join_code}/" in owner_mail.body and "/comptes/activer/" not in owner_mail.body
+    bad_code_known = Client().post("/comptes/inscription/", signup_data("ZZZZZZZZ", email="nadia@example.test"))
+    bad_code_new = Client().post("/comptes/inscription/", signup_data("ZZZZZZZZ", email="autre@example.test"))
+    for response in (bad_code_known, bad_code_new):
+        html = response.content.decode()
+        assert "aucun groupe ouvert" in html and "existe déjà" not in html
+    assert len(mailoutbox) == 2
+
+
+def test_signing_up_again_before_activating_resends_the_link(client, cohort, mailoutbox):
+    client.post("/comptes/inscription/", signup_data(cohort.join_code))
+    client.post("/comptes/inscription/", signup_data(cohort.join_code))
+    assert len(mailoutbox) == 2 and all("/comptes/activer/" in m.body for m in mailoutbox)
     assert User.objects.count() == 1
+    assert client.post(activation_link()).status_code == 302
 
 
 def test_weak_password_refused(client, cohort):

@@ -77,7 +77,7 @@ def rows(db_env):
 
 def learner_session(learner) -> requests.Session:
     """A signed-in learner: the session and CSRF cookies made by prepare.py, sent as a header.
-    The jar keeps nothing the server sets (its cookies are Secure and this is plain HTTP)."""
+    The jar keeps nothing the server sets (its policy accepts no domain)."""
     session = requests.Session()
     session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     session.headers["Cookie"] = learner["cookie"]

@@ -45,8 +45,9 @@ def test_sqlite_file_database_uses_wal(tmp_path):
 def test_check_deploy_prints_no_warning():
     """The production settings pass Django's deployment checklist."""
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 20 + "-production-secret-key-0123456789-abcdefghij",
-           "ALLOWED_HOSTS": "example.org", "DATABASE_URL": ""}
+           "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "", "HTTPS_ONLY": "1", "EMAIL_HOST": "smtp.example.org"}
     env.pop("TESTING", None)
+    env.pop("LOCAL_RUN", None)
     out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                          env=env, cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

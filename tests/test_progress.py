@@ -293,8 +293,10 @@ def test_scenario_quiz_counts_in_its_module(course, learner):
     assert course_progress(learner).complete
 
 
-def test_course_structure_cache_is_dropped_when_content_changes(course, learner, settings):
-    """With the per-process cache on, an editor's change shows at once in that process."""
+def test_course_structure_cache_is_dropped_when_content_changes(course, learner, settings,
+                                                                 django_capture_on_commit_callbacks):
+    """With the per-process cache on, an editor's change shows in that process as soon as it
+    is committed — not before, when a copy rebuilt from the old rows would be kept as fresh."""
     from elearning.progress import completion as progress
 
     settings.COURSE_STRUCTURE_CACHE_SECONDS = 60
@@ -303,11 +305,16 @@ def test_course_structure_cache_is_dropped_when_content_changes(course, learner,
     with CaptureQueriesContext(connection) as ctx:
         course_progress(learner)
     assert len(ctx.captured_queries) == 2  # only the learner's own rows
-    Lesson.objects.create(module=Module.objects.first(), slug="ajout", title="Ajout", order=9, body="x")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Lesson.objects.create(module=Module.objects.first(), slug="ajout", title="Ajout", order=9, body="x")
+        # Not committed yet: the copy is kept (it is dropped by the commit, below).
+        assert len(course_progress(learner).modules[0].lessons) == len(first.modules[0].lessons)
+    assert len(callbacks) == 1
     assert len(course_progress(learner).modules[0].lessons) == len(first.modules[0].lessons) + 1
     question = SingleChoiceQuestion.objects.first()
     question.archived = True
-    question.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        question.save()
     quiz_state = next(q for m in course_progress(learner).modules for q in m.quizzes if q.quiz.pk == question.quiz_id)
     assert quiz_state.minutes == 0
     progress._structure_cache.clear()

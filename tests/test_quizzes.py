@@ -313,5 +313,7 @@ def test_quiz_page_and_submit_queries_do_not_grow_with_questions(db, learner_cli
     assert counts[("petit", "submit")] == counts[("grand", "submit")]
     assert counts[("grand", "page")] <= 14
     # 26: a passed quiz of a module may complete the course, so the follow-up start date is
-    # checked (elearning/progress/followup.py, record_completion).
-    assert counts[("grand", "submit")] <= 26
+    # checked (elearning/progress/followup.py, record_completion); 28: one learner's
+    # submissions take turns on a lock on their user row, and a replay is looked for under it
+    # (quizzes/attempts.py, two tabs on PostgreSQL).
+    assert counts[("grand", "submit")] <= 28

@@ -16,6 +16,7 @@ from tests.conftest import (
     make_org,
     make_trainer,
     make_user,
+    sign_up_and_activate,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def cohort(org):
 def signup(code, email="nadia@example.test"):
     from tests.conftest import PASSWORD
 
-    return Client().post("/comptes/inscription/", {
+    return sign_up_and_activate(Client(), {
         "join_code": code, "first_name": "Nadia", "last_name": "Benali", "email": email,
         "profession": "cpe", "departement": "93", "password1": PASSWORD, "password2": PASSWORD,
     })

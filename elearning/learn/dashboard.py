@@ -1,15 +1,15 @@
 """The learner's own pages: dashboard, self-assessment, certificate, data export, deletion."""
 import json
 
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from elearning import svg
+from elearning import accounts, svg
 from elearning.learn.forms import DeleteAccountForm
 from elearning.learn.quiz import handle_submission, resumed_quiz_context
 from elearning.models import Certificate, ConfidenceRating, Phase, Skill
@@ -21,6 +21,7 @@ from elearning.progress.selfassessment import (
     SKILL_QUESTIONS,
     closed_reason,
     comparison,
+    confidence_recorded,
     first_attempt,
     record_confidence,
 )
@@ -84,7 +85,7 @@ def self_assessment(request, phase):
     closed = _closed(request, phase)
     if closed is not None:
         return closed
-    rated = ConfidenceRating.objects.filter(user=request.user, phase=phase).count() == len(Skill.values)
+    rated = confidence_recorded(user=request.user, phase=phase)
     errors = {}
     resumed = resumed_post(request) if request.method == "GET" else None
     posted = request.POST if request.method == "POST" else (resumed or {})
@@ -123,6 +124,10 @@ def self_assessment_submit(request, phase):
     closed = _closed(request, phase)
     if closed is not None:
         return closed
+    if not confidence_recorded(user=request.user, phase=phase):
+        # Sent without the confidence step (an old tab, a crafted request): nothing is stored.
+        messages.error(request, "Indiquez d'abord votre niveau de confiance pour chaque compétence, puis faites le test.")
+        return redirect("self_assessment", phase=phase)
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html",
                              extra_context={"phase": phase, "submit_url": request.path})
 
@@ -183,12 +188,23 @@ def export_user_data(user) -> dict:
             "email": user.email, "prenom": user.first_name, "nom": user.last_name,
             "profession": user.profession, "departement": user.departement,
             "inscrit_le": user.date_joined.isoformat(),
+            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
             "rappels_par_email": user.email_reminders,
         },
         "rappels_envoyes": [
             {"type": r.get_kind_display(), "groupe": r.cohort.name, "etat": r.get_status_display(),
              "envoye_le": r.sent_at.isoformat() if r.sent_at else None}
             for r in user.scheduled_emails.select_related("cohort")
+        ],
+        "appartenances": [
+            {"organisation": m.organisation.name, "role": m.get_role_display(), "depuis": m.created_at.isoformat()}
+            for m in user.memberships.select_related("organisation").order_by("created_at")
+        ],
+        # Failed logins are kept only while they count towards a lock (AXES_COOLOFF_HOURS).
+        "connexions_echouees_recentes": [
+            {"le": a.attempt_time.isoformat(), "adresse_ip": a.ip_address, "navigateur": a.user_agent,
+             "echecs": a.failures_since_start}
+            for a in AccessAttempt.objects.filter(username__iexact=user.email)
         ],
         "groupes": [
             {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat(),
@@ -230,21 +246,13 @@ def data_export(request):
     return response
 
 
-@transaction.atomic
-def delete_account(user) -> None:
-    """Delete the person; their attempts stay, anonymised (user → NULL, cohort kept), so
-    group statistics stay right. Certificates name the person: they go."""
-    Certificate.objects.filter(user=user).delete()
-    user.delete()
-
-
 @login_required
 def account_delete(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        delete_account(user)
+        accounts.delete_account(user=user)
         messages.success(request, "Votre compte a été supprimé. Vos résultats restent dans les statistiques du groupe, sans votre nom.")
         return redirect("home")
     return render(request, "elearning/account_delete.html", {"form": form})

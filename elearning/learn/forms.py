@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from elearning.models import Cohort, Departement, Profession, User
+from elearning.validators import validate_printable_name
 
 
 class JoinCodeField(forms.CharField):
@@ -22,9 +23,9 @@ class SignupForm(forms.Form):
         help_text="Donné par votre formatrice ou formateur (8 caractères).",
         error_messages={"required": "Saisissez le code du groupe que l'on vous a donné."},
     )
-    first_name = forms.CharField(label="Prénom", max_length=150,
+    first_name = forms.CharField(label="Prénom", max_length=150, validators=[validate_printable_name],
                                  error_messages={"required": "Saisissez votre prénom."})
-    last_name = forms.CharField(label="Nom", max_length=150,
+    last_name = forms.CharField(label="Nom", max_length=150, validators=[validate_printable_name],
                                 error_messages={"required": "Saisissez votre nom."})
     email = forms.EmailField(label="Adresse e-mail professionnelle",
                              error_messages={"required": "Saisissez votre adresse e-mail.",
@@ -60,12 +61,8 @@ class SignupForm(forms.Form):
         return code
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse. Connectez-vous, ou utilisez « Mot de passe oublié »."
-            )
-        return email
+        # Whether the address already has an account is never said here (see accounts.py).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from elearning import accounts, glossary
+from elearning import accounts, glossary, throttle
 from elearning.access import is_trainer
 from elearning.learn.forms import (
     EmailAuthenticationForm,
@@ -161,6 +163,8 @@ def directory(request):
 
 
 def signup(request, code=""):
+    """The same answer for a new address and a known one: "check your e-mail". A new address
+    gets its activation link; the owner of a known address is told by e-mail instead."""
     if request.user.is_authenticated and code:
         return redirect("join", code=code)
     initial = {"join_code": code} if code else {}
@@ -168,17 +172,71 @@ def signup(request, code=""):
         form = SignupForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            user = accounts.sign_up(
+            if not throttle.allow(limit=throttle.SIGNUP, request=request, email=data["email"]):
+                form.add_error(None, TOO_MANY_REQUESTS)
+                return render(request, "registration/signup.html", {"form": form}, status=429)
+            outcome = accounts.request_sign_up(
                 cohort=form.cohort, email=data["email"], password=data["password1"],
                 first_name=data["first_name"], last_name=data["last_name"],
                 profession=data["profession"], departement=data["departement"],
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Bienvenue ! Vous avez rejoint le groupe « {form.cohort.name} ».")
-            return redirect("dashboard")
+            send_signup_email(request, outcome=outcome, cohort=form.cohort)
+            return redirect("signup_sent")
     else:
         form = SignupForm(initial=initial)
     return render(request, "registration/signup.html", {"form": form})
+
+
+TOO_MANY_REQUESTS = ("Trop de demandes pour cette adresse ou depuis ce réseau. Réessayez dans une heure ; "
+                     "en cas de besoin, votre formatrice ou formateur peut vous aider.")
+
+
+def send_signup_email(request, *, outcome: accounts.SignupRequest, cohort) -> None:
+    user = outcome.user
+    context = {"cohort": cohort, "site": request.build_absolute_uri("/").rstrip("/"),
+               "days": accounts.ACTIVATION_DAYS}
+    if outcome.created or outcome.awaiting_activation:
+        token = accounts.activation_token(user=user, cohort=cohort)
+        context["activation_url"] = request.build_absolute_uri(reverse("activate", args=[token]))
+        template = "registration/activation_email"
+    else:
+        context["join_url"] = request.build_absolute_uri(cohort.get_join_url())
+        template = "registration/signup_known_address_email"
+    send_mail(
+        render_to_string(f"{template}_subject.txt", context).strip(),
+        render_to_string(f"{template}.txt", context),
+        None, [user.email],
+    )
+
+
+def signup_sent(request):
+    return render(request, "registration/signup_sent.html", {"days": accounts.ACTIVATION_DAYS})
+
+
+def activate(request, token):
+    """GET shows a button, POST activates: an e-mail scanner that opens the link activates
+    nothing and signs no one in."""
+    found = accounts.read_activation_token(token)
+    if found is None:
+        return render(request, "registration/activate.html", {"invalid": True}, status=400)
+    user, cohort = found
+    if request.method == "POST":
+        accounts.activate(user=user, cohort=cohort)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Bienvenue ! Vous avez rejoint le groupe « {cohort.name} ».")
+        return redirect("dashboard")
+    return render(request, "registration/activate.html", {"cohort": cohort})
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Password reset, limited per address and per IP like the login: a script cannot fill
+    someone's mailbox (or our sending quota) with reset links."""
+
+    def form_valid(self, form):
+        if not throttle.allow(limit=throttle.PASSWORD_RESET, request=self.request, email=form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY_REQUESTS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 def join(request, code):

@@ -183,13 +183,21 @@ _content_generation = 0
 STRUCTURE_MODELS = {"elearning.course", "elearning.module", "elearning.lesson", "quizzes.quiz"}
 
 
-def content_changed(sender, **kwargs) -> None:
-    """Signal receiver: content was saved or deleted in this process; forget the structure.
-    Connected without a sender because question subclasses send as themselves."""
+def _forget_structure() -> None:
     global _content_generation
+    _content_generation += 1
+
+
+def content_changed(sender, **kwargs) -> None:
+    """Signal receiver: content was saved or deleted in this process; forget the structure
+    once the change is committed. Dropped before the commit, the copy could be rebuilt at
+    once from the rows still committed (another request of this process) and kept as fresh;
+    or from this transaction's rows, and kept after a rollback. Outside a transaction,
+    `on_commit` runs at once. Connected without a sender because question subclasses send as
+    themselves."""
 
     if sender._meta.label_lower in STRUCTURE_MODELS or issubclass(sender, Question):
-        _content_generation += 1
+        transaction.on_commit(_forget_structure, using=kwargs.get("using"))
 
 
 # Connected here, where the cache lives, rather than in an AppConfig.ready(): the core app sits

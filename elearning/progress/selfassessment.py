@@ -24,6 +24,11 @@ SKILL_QUESTIONS = {
 }
 
 
+def confidence_recorded(*, user, phase: str) -> bool:
+    """The confidence step comes first: a test sent without it cannot be compared."""
+    return ConfidenceRating.objects.filter(user=user, phase=phase).count() == len(Skill.values)
+
+
 def record_confidence(*, user, phase: str, ratings: dict[str, int]) -> None:
     """Store the three ratings of one phase; a second sending replaces the first."""
     cohort_id = current_cohort_id(user)

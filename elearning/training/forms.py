@@ -2,6 +2,7 @@
 from django import forms
 
 from elearning.models import Cohort, Departement, Organisation, Profession
+from elearning.validators import validate_printable_name
 
 
 class CohortForm(forms.Form):
@@ -12,7 +13,7 @@ class CohortForm(forms.Form):
         error_messages={"invalid_choice": "Choisissez une de vos organisations."},
     )
     name = forms.CharField(
-        label="Nom du groupe", max_length=200,
+        label="Nom du groupe", max_length=200, validators=[validate_printable_name],
         help_text="Par exemple : « CPE du bassin de Saint-Denis — mars 2026 ».",
         error_messages={"required": "Donnez un nom au groupe."},
     )

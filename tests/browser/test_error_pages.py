@@ -30,3 +30,17 @@ def test_busy_and_error_pages_are_accessible(page, template, status, heading, li
     assert page.inner_text("h1") == heading
     assert page.locator("link[rel=stylesheet]").evaluate("l => l.sheet !== null && l.sheet.cssRules.length > 0")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("url, status, heading", [
+    ("/attestation/ab%00cd/", 400, "Demande incorrecte"),
+    ("/comptes/deconnexion/", 405, "Action non disponible à cette adresse"),
+    ("/comptes/activer/lien-abime/", 400, "Ce lien n'est plus valable"),
+])
+def test_bad_request_and_method_pages_are_accessible(page, url, status, heading):
+    """A control character in the address, a form address opened directly, a broken
+    activation link: French pages in the layout, with no WCAG A/AA violation."""
+    response = page.goto(url)
+    assert response.status == status
+    assert page.inner_text("h1") == heading
+    assert_accessible(page)

@@ -11,7 +11,15 @@ from elearning.progress.completion import mark_lesson_done
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Attempt, Quiz
 from tests.browser.conftest import activate, assert_accessible, choose_radio, tab_to, tick, type_into
-from tests.conftest import PASSWORD, build_course, build_scenario_quiz, make_cohort, make_org, make_user
+from tests.conftest import (
+    PASSWORD,
+    activation_link,
+    build_course,
+    build_scenario_quiz,
+    make_cohort,
+    make_org,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +54,12 @@ def test_learner_joins_learns_fails_retries_and_gets_the_certificate(page):
     type_into(page, page.get_by_label(re.compile("^Mot de passe")), PASSWORD)
     type_into(page, page.get_by_label("Confirmer le mot de passe"), PASSWORD)
     activate(page, page.get_by_role("button", name="Créer mon compte"))
+    assert page.url.endswith("/comptes/inscription/envoyee/")
+    assert_accessible(page)
+    # The link from the activation e-mail, then the button that activates.
+    page.goto(activation_link())
+    assert_accessible(page)
+    activate(page, page.get_by_role("button", name="Activer mon compte"))
     assert page.url.endswith("/mon-parcours/")
     assert f"Vous avez rejoint le groupe « {cohort.name} »" in page.inner_text("main")
     assert course_percent(page) == 0

@@ -33,7 +33,7 @@ def base_env(**extra) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": "load-and-faults-" + secrets.token_hex(16),
         "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "0",
+        "HTTPS_ONLY": "0",
         "LOG_LEVEL": "ERROR",
     })
     env.update({k: str(v) for k, v in extra.items()})
