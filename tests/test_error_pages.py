@@ -91,22 +91,25 @@ def test_unknown_address_gives_the_french_404(client):
     assert_french_page(client.get("/cette-page-n-existe-pas/"), 404, "Page introuvable")
 
 
-@pytest.mark.parametrize("url", ["/comptes/deconnexion/", "/quiz/un-quiz/envoyer/"])
-def test_opening_a_post_only_address_gives_the_french_405(client, url):
-    """`require_POST` views and the logout view answer a GET with the French page (Django
-    sends an empty body) and keep the Allow header."""
+@pytest.mark.parametrize("url", ["/comptes/deconnexion/"])
+def test_a_method_a_post_only_address_refuses_gives_the_french_405(client, url):
+    """A GET on a POST-only address goes back to its page (tests/test_session_expiry.py);
+    a method it never accepts gets the French page (Django sends an empty body) and keeps
+    the Allow header."""
     client.force_login(make_user())
-    response = client.get(url)
+    response = client.put(url)
     assert_french_page(response, 405, "Action non disponible")
     assert "POST" in response["Allow"]
 
 
-def test_trainer_code_action_answers_get_with_the_french_405():
+def test_trainer_code_action_opened_by_get_goes_back_to_the_group():
+    """Never a blank 405: the code actions, opened without a form, lead back to the group."""
     trainer = make_trainer(make_org())
     cohort = make_cohort(trainer.memberships.get().organisation)
     client = Client()
     client.force_login(trainer)
-    assert_french_page(client.get(f"/formation/groupes/{cohort.pk}/code/"), 405, "Action non disponible")
+    response = client.get(f"/formation/groupes/{cohort.pk}/code/")
+    assert response.status_code == 302 and response["Location"] == f"/formation/groupes/{cohort.pk}/"
 
 
 def test_a_crash_gives_the_french_500():
