@@ -22,18 +22,19 @@ SKILL_QUESTIONS = {
 
 
 def record_confidence(*, user, phase: str, ratings: dict[str, int]) -> None:
-    """Store the three ratings of one phase; a second sending replaces the first."""
+    """Store the three ratings of one phase, for the learner's current group; a second
+    sending in the same group replaces the first."""
     cohort_id = current_cohort_id(user)
     with transaction.atomic():
         for skill, value in ratings.items():
             try:
                 with transaction.atomic():
                     ConfidenceRating.objects.update_or_create(
-                        user=user, phase=phase, skill=skill,
-                        defaults={"value": value, "cohort_id": cohort_id},
+                        user=user, phase=phase, skill=skill, cohort_id=cohort_id, defaults={"value": value},
                     )
             except IntegrityError:
-                ConfidenceRating.objects.filter(user=user, phase=phase, skill=skill).update(value=value)
+                ConfidenceRating.objects.filter(user=user, phase=phase, skill=skill, cohort_id=cohort_id).update(
+                    value=value)
 
 
 @dataclass
@@ -62,10 +63,14 @@ def comparison(user) -> list[SkillComparison]:
     """Score per skill = mean score of that skill's answers in the best attempt of each test."""
     from quizzes.models import Answer, Quiz, QuizResult
 
-    best_ids = list(
+    # One result row per group the learner answered in: keep the best of each test (rows
+    # come in ascending score order, the last one per quiz wins).
+    best_by_quiz = dict(
         QuizResult.objects.filter(user=user, quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER])
-        .values_list("best_attempt_id", flat=True)
+        .order_by("best_score", "pk")
+        .values_list("quiz_id", "best_attempt_id")
     )
+    best_ids = list(best_by_quiz.values())
     scores = {
         (row["attempt__quiz__kind"], row["skill"]): row["mean"]
         for row in Answer.objects.filter(attempt_id__in=best_ids)
@@ -73,7 +78,8 @@ def comparison(user) -> list[SkillComparison]:
         .annotate(mean=Avg("score"))
     }
     confidence = {
-        (r.phase, r.skill): r.value for r in ConfidenceRating.objects.filter(user=user)
+        # One row per group the learner rated in: the latest rating speaks for them.
+        (r.phase, r.skill): r.value for r in ConfidenceRating.objects.filter(user=user).order_by("created_at", "pk")
     }
     return [
         SkillComparison(

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from elearning import views, views_learner
 from elearning.forms import EmailAuthenticationForm
+from elearning.training import team
 
 handler404 = "elearning.views_errors.page_not_found"
 handler500 = "elearning.views_errors.server_error"
@@ -33,6 +34,7 @@ urlpatterns = [
     path("comptes/inscription/", views.signup, name="signup"),
     path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
     path("rejoindre/<str:code>/", views.join, name="join"),
+    path("comptes/invitation/<str:token>/", team.accept_invitation, name="accept_invitation"),
     path("comptes/connexion/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
                                                              redirect_authenticated_user=True), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

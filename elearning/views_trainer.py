@@ -9,13 +9,20 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from elearning import reports, svg
-from elearning.access import trainer_organisations, trainer_required
-from elearning.csv_export import csv_response, percent_cell
+from elearning.access import (
+    cohort_for_trainer,
+    cohorts_for,
+    managed_organisations,
+    organisation_for_staff,
+    staff_organisations,
+    trainer_required,
+)
+from elearning.csv_export import csv_response, dated_filename, percent_cell
 from elearning.forms_trainer import CodeActionForm, CohortForm, LearnerFilterForm
 from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
 from elearning.templatetags.reperes import percent, points
@@ -23,9 +30,12 @@ from elearning.templatetags.reperes import percent, points
 # --- Write paths: one function per event ------------------------------------------------------
 
 
+@transaction.atomic
 def create_cohort(*, organisation: Organisation, name: str, created_by) -> Cohort:
-    """A new cohort, open to sign-ups, with a fresh join code."""
-    return Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
+    """A new cohort, open to sign-ups, with a fresh join code; its creator trains it."""
+    cohort = Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
+    cohort.trainers.add(created_by)
+    return cohort
 
 
 def set_join_open(*, cohort: Cohort, is_open: bool) -> None:
@@ -62,13 +72,7 @@ def remove_learner(*, enrolment: Enrolment) -> None:
 
 
 def _cohort_or_404(request, cohort_id) -> Cohort:
-    return get_object_or_404(
-        Cohort.objects.select_related("organisation").filter(
-            organisation__memberships__user=request.user,
-            organisation__memberships__role=Membership.Role.TRAINER,
-        ),
-        pk=cohort_id,
-    )
+    return cohort_for_trainer(request.user, cohort_id)
 
 
 def _join_link(request, cohort: Cohort) -> str:
@@ -85,9 +89,9 @@ def _render(request, template, context):
 
 @trainer_required
 def cohort_list(request):
-    """« Mes groupes » : the cohorts of each organisation where the user trains, and a form
-    to create one."""
-    organisations = trainer_organisations(request.user).order_by("name")
+    """« Mes groupes » : the active groups the user trains (all of them for a manager), by
+    organisation, and a form to create one."""
+    organisations = staff_organisations(request.user).order_by("name")
     form = CohortForm(organisations, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = create_cohort(organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
@@ -96,7 +100,7 @@ def cohort_list(request):
         return redirect("trainer_cohort", cohort_id=cohort.pk)
     organisation_list = form.organisations
     cohorts = (
-        Cohort.objects.filter(organisation__in=[o.pk for o in organisation_list])
+        cohorts_for(request.user).filter(organisation__in=[o.pk for o in organisation_list], archived_at__isnull=True)
         .annotate(learners=Count("enrolments"))
         .order_by("name", "pk")
     )
@@ -107,6 +111,8 @@ def cohort_list(request):
     return _render(request, "trainer/cohort_list.html", {
         "organisations": [(o, by_organisation[o.pk]) for o in organisation_list],
         "form": form,
+        "has_archived": cohorts_for(request.user).filter(archived_at__isnull=False).exists(),
+        "managed_ids": set(managed_organisations(request.user).values_list("pk", flat=True)),
     })
 
 
@@ -255,7 +261,7 @@ def export_learners(request, cohort_id):
                 row.last_activity, *[percent_cell(score) for score in row.quiz_scores],
             ]
 
-    return csv_response(header, rows(), filename=f"groupe-{cohort.pk}-apprenants.csv")
+    return csv_response(header, rows(), filename=dated_filename(cohort.name, "apprenants"))
 
 
 @trainer_required
@@ -271,7 +277,7 @@ def export_items(request, cohort_id):
          item.top_wrong.text if item.top_wrong else "", percent_cell(item.top_wrong.rate) if item.top_wrong else None]
         for item in analysis.items
     )
-    return csv_response(header, rows, filename=f"groupe-{cohort.pk}-questions.csv")
+    return csv_response(header, rows, filename=dated_filename(cohort.name, "questions"))
 
 
 @trainer_required
@@ -320,11 +326,13 @@ def cohort_code(request, cohort_id):
 @trainer_required
 def organisation_overview(request, organisation_id):
     """All the cohorts of one organisation, side by side."""
-    organisation = get_object_or_404(trainer_organisations(request.user), pk=organisation_id)
+    organisation = organisation_for_staff(request.user, organisation_id)
     shape = reports.course_shape()
     summaries = reports.organisation_overview(organisation, shape)
     return _render(request, "trainer/organisation_overview.html", {
         "organisation": organisation,
+        # Every group's figures are shown; only the groups the user may open are links.
+        "visible_ids": set(cohorts_for(request.user).filter(organisation=organisation).values_list("pk", flat=True)),
         "summaries": summaries,
         "totals": reports.organisation_totals(summaries),
         "has_final": bool(shape.final_quiz_ids),

@@ -185,6 +185,7 @@ class Builder:
         Membership.objects.create(user=trainer, organisation=org, role=Membership.Role.TRAINER)
         small = Cohort.objects.create(organisation=org, name="Petit groupe (10)", join_code="BANCPTIT")
         big = Cohort.objects.create(organisation=org, name="Grand groupe (10 000)", join_code="BANCGRND")
+        trainer.trained_cohorts.add(small, big)
         course = Course.objects.order_by("pk").first()
         lessons = list(Lesson.objects.published().filter(module__status=Status.PUBLISHED, module__course=course)
                        .select_related("module").order_by("module__order", "order"))
@@ -248,7 +249,8 @@ class Builder:
             done = min(len(lessons), int(ability * (len(lessons) + 6)))
             for lesson in lessons[:done]:
                 moment += timedelta(minutes=rng.randrange(5, 60))
-                completions.append(LessonCompletion(user_id=user_id, lesson=lesson, completed_at=moment))
+                completions.append(LessonCompletion(user_id=user_id, lesson=lesson, cohort=cohort,
+                                                    completed_at=moment))
             passed_all = True
             final_score = None
             for content in quizzes:

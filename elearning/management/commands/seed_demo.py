@@ -67,6 +67,7 @@ class Command(BaseCommand):
             cohort = Cohort.objects.filter(organisation=org, name=cohort_name).first()
             if cohort is None:
                 cohort = Cohort.objects.create(organisation=org, name=cohort_name, created_by=trainer)
+            cohort.trainers.add(trainer)
             rng = random.Random(slug)
             for i in range(1, 13):
                 email = f"apprenant{i}.{suffix}@demo.test"
