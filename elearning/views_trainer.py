@@ -7,7 +7,7 @@ or export answers 404, exactly like an id that does not exist. The aggregates li
 """
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,6 @@ from elearning import reports, svg
 from elearning.access import (
     cohort_for_trainer,
     cohorts_for,
-    managed_organisations,
     organisation_for_staff,
     staff_organisations,
     trainer_required,
@@ -91,7 +90,10 @@ def _render(request, template, context):
 def cohort_list(request):
     """« Mes groupes » : the active groups the user trains (all of them for a manager), by
     organisation, and a form to create one."""
-    organisations = staff_organisations(request.user).order_by("name")
+    organisations = staff_organisations(request.user).annotate(
+        managed=Exists(Membership.objects.filter(user=request.user, organisation=OuterRef("pk"),
+                                                 role=Membership.Role.MANAGER))
+    ).order_by("name")
     form = CohortForm(organisations, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = create_cohort(organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
@@ -100,19 +102,22 @@ def cohort_list(request):
         return redirect("trainer_cohort", cohort_id=cohort.pk)
     organisation_list = form.organisations
     cohorts = (
-        cohorts_for(request.user).filter(organisation__in=[o.pk for o in organisation_list], archived_at__isnull=True)
+        cohorts_for(request.user).filter(organisation__in=[o.pk for o in organisation_list])
         .annotate(learners=Count("enrolments"))
         .order_by("name", "pk")
     )
     by_organisation = {o.pk: [] for o in organisation_list}
-    for cohort in cohorts:
+    has_archived = False
+    for cohort in cohorts:  # archived groups are fetched too (same query), only to offer their list
+        if cohort.is_archived:
+            has_archived = True
+            continue
         cohort.join_link = _join_link(request, cohort)
         by_organisation[cohort.organisation_id].append(cohort)
     return _render(request, "trainer/cohort_list.html", {
         "organisations": [(o, by_organisation[o.pk]) for o in organisation_list],
         "form": form,
-        "has_archived": cohorts_for(request.user).filter(archived_at__isnull=False).exists(),
-        "managed_ids": set(managed_organisations(request.user).values_list("pk", flat=True)),
+        "has_archived": has_archived,
     })
 
 
