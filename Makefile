@@ -39,17 +39,21 @@ $(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
+# The layers first (seconds): a forbidden import fails before the long suite runs.
 test: sysdeps venv $(AXE_JS)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: venv
 	DEBUG=1 $(BIN)/python manage.py bench
 
 load: sysdeps venv
 	$(BIN)/python tests/load/run_load.py
+	$(BIN)/python tests/load/run_live_load.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -84,3 +84,8 @@ def trainer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def trainer_cohort_or_404(user, cohort_id) -> Cohort:
+    """The same check under the name the live sessions use (elearning/live)."""
+    return cohort_for_trainer(user, cohort_id)

@@ -7,14 +7,9 @@ class ElearningConfig(AppConfig):
     verbose_name = "Parcours et comptes"
 
     def ready(self):
+        # Inside ready(), the Django way: `editors` imports the models, which cannot load
+        # before the app registry is ready. (The course-structure cache connects its own
+        # receivers in elearning/progress/completion.py.)
         from elearning.editors import sync_editors_group
 
         post_migrate.connect(sync_editors_group, dispatch_uid="elearning.sync_editors_group")
-
-        # Any change to course content drops this process's copy of the course structure.
-        from django.db.models.signals import post_delete, post_save
-
-        from elearning.progress import content_changed
-
-        post_save.connect(content_changed, dispatch_uid="structure-save")
-        post_delete.connect(content_changed, dispatch_uid="structure-delete")

@@ -1,5 +1,9 @@
 """Template context shared by every page."""
+from functools import partial
+
 from django.conf import settings
+
+from elearning.access import is_trainer
 
 SUPPORT_NUMBERS = [
     ("119", "Allô enfance en danger", "24 h/24, 7 j/7, gratuit"),
@@ -10,10 +14,6 @@ SUPPORT_NUMBERS = [
 
 
 def site(request):
-    from functools import partial
-
-    from elearning.access import is_trainer
-
     user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,

@@ -5,6 +5,7 @@ Its permissions are code, not data: `sync_editors_group` runs after every `migra
 (post_migrate, after Django has created the permissions), so production gets the group
 without the demo data, and a new question type is included as soon as it is migrated.
 """
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
 
@@ -13,13 +14,15 @@ from elearning.models import EDITORS_GROUP
 CONTENT_MODELS = {
     "elearning": ["course", "module", "lesson", "contact"],
     "quizzes": ["quiz", "question", "option"],
+    "decision": ["outcome", "step", "choice"],
 }
 
 
 def content_model_names() -> dict[str, list[str]]:
     """The content models, every question type included."""
-    from quizzes.models import Question
-
+    # Looked up by app label, as Django's permissions are: the core data sits below `quizzes`
+    # and does not import it.
+    Question = apps.get_model("quizzes", "Question")
     question_types = [model._meta.model_name for model in Question.__subclasses__()]
     return {**CONTENT_MODELS, "quizzes": CONTENT_MODELS["quizzes"] + question_types}
 

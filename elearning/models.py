@@ -513,7 +513,7 @@ class ConfidenceRating(models.Model):
             models.UniqueConstraint(fields=["user", "phase", "skill"], condition=Q(cohort__isnull=True),
                                     name="unique_confidence_rating_without_cohort"),
         ]
-        # Covers the cohort's before/after confidence means (elearning/reports.py).
+        # Covers the cohort's before/after confidence means (elearning/training/reports.py).
         indexes = [models.Index(fields=["cohort", "phase", "skill", "value"], name="confidence_report_idx")]
 
     def __str__(self):

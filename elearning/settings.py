@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "csp",
     "elearning",
     "quizzes",
+    "elearning.training",
+    "elearning.decision",
+    "elearning.live",
 ]
 
 MIDDLEWARE = [

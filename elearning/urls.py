@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from elearning import views, views_learner
-from elearning.forms import EmailAuthenticationForm
+from elearning.learn import dashboard, views
+from elearning.learn.forms import EmailAuthenticationForm
+from elearning.live import urls as live_urls
 from elearning.training import team
 
 handler404 = "elearning.views_errors.page_not_found"
@@ -21,16 +22,16 @@ urlpatterns = [
     path("cours/<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
     path("cours/<slug:module_slug>/<slug:lesson_slug>/terminer/", views.lesson_complete, name="lesson_complete"),
     path("qui-contacter/", views.directory, name="directory"),
-    path("mon-parcours/", views_learner.dashboard, name="dashboard"),
-    path("auto-evaluation/bilan/", views_learner.self_assessment_report, name="self_report"),
-    path("auto-evaluation/<str:phase>/", views_learner.self_assessment, name="self_assessment"),
-    path("auto-evaluation/<str:phase>/envoyer/", views_learner.self_assessment_submit, name="self_assessment_submit"),
-    path("mon-attestation/", views_learner.certificate, name="certificate"),
-    path("mon-attestation/pdf/", views_learner.certificate_download, name="certificate_pdf"),
-    path("attestation/<str:code>/", views_learner.certificate_verify, name="certificate_verify"),
+    path("mon-parcours/", dashboard.dashboard, name="dashboard"),
+    path("auto-evaluation/bilan/", dashboard.self_assessment_report, name="self_report"),
+    path("auto-evaluation/<str:phase>/", dashboard.self_assessment, name="self_assessment"),
+    path("auto-evaluation/<str:phase>/envoyer/", dashboard.self_assessment_submit, name="self_assessment_submit"),
+    path("mon-attestation/", dashboard.certificate, name="certificate"),
+    path("mon-attestation/pdf/", dashboard.certificate_download, name="certificate_pdf"),
+    path("attestation/<str:code>/", dashboard.certificate_verify, name="certificate_verify"),
     path("mon-compte/", views.account, name="account"),
-    path("mon-compte/donnees.json", views_learner.data_export, name="data_export"),
-    path("mon-compte/supprimer/", views_learner.account_delete, name="account_delete"),
+    path("mon-compte/donnees.json", dashboard.data_export, name="data_export"),
+    path("mon-compte/supprimer/", dashboard.account_delete, name="account_delete"),
     path("comptes/inscription/", views.signup, name="signup"),
     path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
     path("rejoindre/<str:code>/", views.join, name="join"),
@@ -50,8 +51,11 @@ urlpatterns = [
     path("confidentialite/", views.static_page, {"template": "confidentialite"}, name="privacy"),
     path("mentions-legales/", views.static_page, {"template": "mentions_legales"}, name="legal"),
     path("prendre-soin-de-soi/", views.static_page, {"template": "prendre_soin"}, name="self_care"),
-    path("quiz/", include("quizzes.urls")),
-    path("formation/", include("elearning.urls_trainer")),
-    path("apercu/", include("elearning.urls_preview")),
+    path("quiz/", include("elearning.learn.quiz_urls")),
+    path("que-faire/", include("elearning.decision.urls")),
+    path("formation/", include("elearning.training.urls")),
+    path("formation/", include(live_urls.trainer_urlpatterns)),
+    path("direct/", include("elearning.live.urls")),
+    path("apercu/", include("elearning.preview.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,11 @@
 """French error pages in the site layout (403 CSRF, 404, 500, 503)."""
 import sys
 
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+
+from elearning.middleware import is_database_busy
 
 
 def csrf_failure(request, reason=""):
@@ -16,10 +20,6 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context on purpose: the failure may come from a
     # context processor or the database.
-    from django.http import HttpResponse, HttpResponseServerError
-    from django.template import loader
-
-    from elearning.middleware import is_database_busy
 
     # A lock that outlasted the timeout outside the view (saving the session after it, say)
     # still deserves "réessayez dans un instant", not "erreur du serveur".

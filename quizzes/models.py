@@ -444,7 +444,7 @@ class Answer(models.Model):
     class Meta:
         ordering = ["attempt", "order"]
         verbose_name = "réponse"
-        # Covers the trainer reports (elearning/reports.py): per-question and per-skill
+        # Covers the trainer reports (elearning/training/reports.py): per-question and per-skill
         # aggregates over a cohort's best attempts read the index only, never the snapshot text.
         indexes = [models.Index(fields=["attempt", "question", "skill", "is_correct", "score"],
                                 name="answer_report_idx")]

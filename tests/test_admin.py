@@ -5,6 +5,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 
+from elearning.decision.models import Outcome, Step
 from elearning.models import EDITORS_GROUP, Contact, Course, Lesson, Membership, Module
 from quizzes.models import (
     DecisionQuestion,
@@ -143,7 +144,7 @@ def test_no_admin_page_shows_attempts_or_certificates(content):
     """Attempts, answers, results, completions and certificates have no admin page for editors."""
     editor = make_editor()
     request = type("Request", (), {"user": editor})()
-    content_models = set(CONTENT_MODELS)
+    content_models = set(CONTENT_MODELS) | {Outcome, Step}  # the decision aid's tree (test_decision_aid.py)
     for model, model_admin in admin.site._registry.items():
         if model not in content_models:
             assert not model_admin.has_module_permission(request), model
@@ -177,6 +178,7 @@ def test_editors_group_exists_after_migrate_with_content_permissions_only(db):
     group = Group.objects.get(name=EDITORS_GROUP)
     models = set(group.permissions.values_list("content_type__model", flat=True))
     assert models == {"course", "module", "lesson", "contact", "quiz", "question", "option",
+                      "outcome", "step", "choice",  # the decision aid's tree
                       *(m._meta.model_name for m in QUESTION_TYPES)}
     assert group.permissions.count() == 4 * len(models)
 

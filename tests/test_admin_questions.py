@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from elearning.progress import course_progress
+from elearning.progress.completion import course_progress
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import (
     Answer,

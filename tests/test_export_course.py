@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from elearning.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from elearning.models import Contact, Course, Lesson, Module
+from quizzes.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from quizzes.models import Option, Question, Quiz
 from tests.conftest import make_user
 
@@ -18,6 +18,7 @@ CONTENT_MODELS = {
     "elearning.course", "elearning.module", "elearning.lesson", "elearning.contact", "quizzes.quiz",
     "quizzes.question", "quizzes.signalquestion", "quizzes.decisionquestion", "quizzes.wordingquestion",
     "quizzes.singlechoicequestion", "quizzes.multiplechoicequestion", "quizzes.option",
+    "decision.outcome", "decision.step", "decision.choice",
 }
 
 
@@ -115,5 +116,5 @@ def test_export_reads_the_database_in_a_fixed_number_of_queries(tmp_path, django
     per question type), never one per lesson, question or option."""
     load(FIXTURES_DIR)
     # course, modules, lessons, quizzes, question base rows, options, contacts, one per question type
-    with django_assert_num_queries(7 + 5):
+    with django_assert_num_queries(7 + 5 + 3):
         export_content(tmp_path)

@@ -81,7 +81,7 @@ def test_server_error_gives_french_500_without_trace():
 @pytest.mark.django_db
 def test_500_page_served_when_a_view_crashes(monkeypatch):
     """A crash shows the French page, never a trace."""
-    from elearning import views
+    from elearning.learn import views
 
     def boom(request):
         raise RuntimeError("secret detail")

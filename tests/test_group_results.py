@@ -9,13 +9,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from elearning import reports
 from elearning.accounts import current_cohort_id
 from elearning.cohorts import set_archived
 from elearning.models import Enrolment, LessonCompletion, Phase
-from elearning.progress import course_progress, mark_lesson_done
-from elearning.selfassessment import comparison, record_confidence
-from elearning.views_trainer import remove_learner
+from elearning.progress.completion import course_progress, mark_lesson_done
+from elearning.progress.selfassessment import comparison, record_confidence
+from elearning.training import reports
+from elearning.training.views import remove_learner
 from quizzes.models import Attempt, Quiz, QuizResult
 from tests.conftest import (
     answer_quiz,

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from elearning.models import Lesson, LessonCompletion
-from elearning.progress import mark_lesson_done
+from elearning.progress.completion import mark_lesson_done
 from tests.conftest import build_course, make_user
 
 pytestmark = pytest.mark.django_db

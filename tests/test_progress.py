@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from elearning.certificates import CourseNotComplete, issue_certificate
 from elearning.models import Certificate, ConfidenceRating, Lesson, LessonCompletion, Module
-from elearning.progress import course_progress, mark_lesson_done
-from elearning.selfassessment import comparison, record_confidence
+from elearning.progress.certificates import CourseNotComplete, issue_certificate
+from elearning.progress.completion import course_progress, mark_lesson_done
+from elearning.progress.selfassessment import comparison, record_confidence
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Attempt, Quiz, QuizResult, SingleChoiceQuestion, WordingQuestion
 from tests.conftest import (
@@ -295,7 +295,7 @@ def test_scenario_quiz_counts_in_its_module(course, learner):
 
 def test_course_structure_cache_is_dropped_when_content_changes(course, learner, settings):
     """With the per-process cache on, an editor's change shows at once in that process."""
-    from elearning import progress
+    from elearning.progress import completion as progress
 
     settings.COURSE_STRUCTURE_CACHE_SECONDS = 60
     progress._structure_cache.clear()

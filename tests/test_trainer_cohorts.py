@@ -179,7 +179,7 @@ def test_dashboard_shows_each_part_with_charts_and_tables(trainer_client, cohort
 
 
 def test_learner_table_filters_sort_and_pages(trainer_client, cohort, monkeypatch):
-    from elearning import reports
+    from elearning.training import reports
 
     monkeypatch.setattr(reports, "PAGE_SIZE", 2)
     for first, last, profession in [("Anne", "Arnaud", "cpe"), ("Bilal", "Bernard", "enseignant"),

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern
 
-from elearning import urls_trainer
 from elearning.models import Cohort, Enrolment, Invitation, Membership
+from elearning.training import urls as urls_trainer
 from tests.conftest import (
     answer_quiz,
     build_course,

@@ -4,8 +4,8 @@ table link to it; a fixed number of queries."""
 import pytest
 
 from elearning.models import Phase
-from elearning.progress import mark_lesson_done
-from elearning.selfassessment import record_confidence
+from elearning.progress.completion import mark_lesson_done
+from elearning.progress.selfassessment import record_confidence
 from quizzes.models import Option, Quiz
 from tests.conftest import (
     answer_quiz,

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from elearning import reports
-from elearning.certificates import issue_certificate
 from elearning.models import Phase
-from elearning.progress import mark_lesson_done
-from elearning.selfassessment import record_confidence
+from elearning.progress.certificates import issue_certificate
+from elearning.progress.completion import mark_lesson_done
+from elearning.progress.selfassessment import record_confidence
+from elearning.training import reports
 from quizzes.models import Quiz, SingleChoiceQuestion
 from tests.conftest import (
     add_options,

@@ -7,8 +7,8 @@ group, answers 404 like an id that does not exist.
 from django.http import Http404
 from django.shortcuts import render
 
-from elearning import reports
 from elearning.access import cohort_for_trainer, trainer_required
+from elearning.training import reports
 from elearning.training.learner_report import learner_detail
 
 

@@ -3,7 +3,7 @@ best attempt with the answers chosen (from the attempt's snapshot: what the lear
 even if the question changed since), and the self-assessment ratings.
 
 Only rows made in the group count, like every group report (results belong to the group
-in which they were made, see elearning/reports.py). A fixed number of queries whatever the
+in which they were made, see elearning/training/reports.py). A fixed number of queries whatever the
 number of quizzes and answers: pinned in tests/test_trainer_learner.py.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from elearning.models import Cohort, ConfidenceRating, Enrolment, Lesson, LessonCompletion, Phase, Skill
-from elearning.reports import CourseShape
+from elearning.training.reports import CourseShape
 from quizzes.models import Answer, AnswerOption, Quiz, QuizResult
 
 

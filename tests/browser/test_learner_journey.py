@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from elearning.models import Certificate
-from elearning.progress import mark_lesson_done
+from elearning.progress.completion import mark_lesson_done
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Attempt, Quiz
 from tests.browser.conftest import activate, assert_accessible, choose_radio, tab_to, tick, type_into

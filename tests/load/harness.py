@@ -94,10 +94,12 @@ def postgres_server():
 # --- Preparing and serving -------------------------------------------------------------------
 
 
-def prepare(env: dict, *, course: str, learners: int, out: Path) -> dict:
-    """Migrate, load the course, create the cohort; returns the plan (see prepare.py)."""
+def prepare(env: dict, *, course: str, learners: int, out: Path, live: int = 0) -> dict:
+    """Migrate, load the course, create the cohort (and a live session with `live` phones);
+    returns the plan (see prepare.py)."""
     subprocess.run([PYTHON, str(ROOT / "tests" / "load" / "prepare.py"), "--course", course,
-                    "--learners", str(learners), "--out", str(out)], env=env, cwd=ROOT, check=True)
+                    "--learners", str(learners), "--out", str(out), "--live", str(live)],
+                   env=env, cwd=ROOT, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
 

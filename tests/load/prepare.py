@@ -21,6 +21,7 @@ def main() -> None:
     parser.add_argument("--course", choices=["real", "small"], default="real")
     parser.add_argument("--learners", type=int, default=100)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--live", type=int, default=0, help="participants of a live session (0: none)")
     args = parser.parse_args()
 
     import django
@@ -37,6 +38,8 @@ def main() -> None:
         _, modules, _ = build_course(n_modules=2, lessons_per_module=2)
         build_scenario_quiz(modules[-1])
     plan = {"learners": make_learners(args.learners), **course_plan()}
+    if args.live:
+        plan["live"] = live_plan(args.live)
     Path(args.out).write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -75,6 +78,61 @@ def make_learners(count: int) -> list[dict]:
                       f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}",
         })
     return learners
+
+
+def _signed_in_cookie(user=None, data: dict | None = None) -> str:
+    """A session row created here (signed in as `user` if given, holding `data`), as a cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    session = SessionStore()
+    if user is not None:
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    for key, value in (data or {}).items():
+        session[key] = value
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+
+
+def live_plan(participants: int) -> dict:
+    """A live session on the decisions scenario quiz for the load cohort, its trainer signed
+    in, and `participants` phones already joined (no account, as in a training room)."""
+    from django.contrib.auth.hashers import make_password
+    from django.urls import reverse
+
+    from elearning.live.models import Participant
+    from elearning.live.sessions import start_session
+    from elearning.live.views import SESSION_KEY as LIVE_KEY
+    from elearning.models import Cohort, Membership, User
+    from quizzes.models import Option, Quiz
+
+    cohort = Cohort.objects.get(name="Groupe de charge")
+    trainer = User.objects.create(email="formatrice@charge.test", password=make_password("Charge-Reperes-2026!"))
+    Membership.objects.create(user=trainer, organisation=cohort.organisation, role=Membership.Role.TRAINER)
+    quiz = Quiz.objects.filter(kind=Quiz.Kind.SCENARIO).order_by("slug").first()
+    session = start_session(cohort=cohort, quiz=quiz, trainer=trainer)
+    phones = []
+    for _ in range(participants):
+        participant = Participant.objects.create(session=session)
+        phones.append({"cookie": _signed_in_cookie(data={LIVE_KEY: {str(session.pk): participant.pk}})})
+    options = {}
+    for option in Option.objects.filter(question_id__in=session.question_ids).order_by("order", "id"):
+        options.setdefault(str(option.question_id), []).append(option.pk)
+    return {
+        "code": session.code,
+        "control": reverse("live_control", args=[cohort.pk, session.pk]),
+        "room": reverse("live_room", args=[session.code]),
+        "vote": reverse("live_vote", args=[session.code]),
+        "state": reverse("live_state", args=[session.code]),
+        "trainer_cookie": _signed_in_cookie(user=trainer),
+        "question_ids": session.question_ids,
+        "options": options,
+        "phones": phones,
+    }
 
 
 def course_plan() -> dict:

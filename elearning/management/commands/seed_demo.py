@@ -6,12 +6,13 @@ import uuid
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from elearning import accounts
 from elearning.editors import ensure_editors_group
-from elearning.models import Cohort, Departement, Membership, Organisation, Profession, Skill, User
-from elearning.progress import mark_lesson_done
-from elearning.selfassessment import record_confidence
+from elearning.models import Cohort, Departement, Lesson, Membership, Organisation, Profession, Skill, User
+from elearning.progress.completion import mark_lesson_done
+from elearning.progress.selfassessment import record_confidence
 from quizzes.attempts import load_quiz, submit
 from quizzes.models import Quiz
 
@@ -56,7 +57,6 @@ class Command(BaseCommand):
         del admin
         quizzes = list(Quiz.objects.published().filter(module__isnull=False).order_by("module__order", "order"))
         lessons = []
-        from elearning.models import Lesson
 
         lessons = list(Lesson.objects.published().order_by("module__order", "order"))
         professions = Profession.values
@@ -86,7 +86,6 @@ class Command(BaseCommand):
 
     def _progress(self, user, lessons, quizzes, *, share, rng):
         """Learner i has done roughly i/12 of the course, with some failed first tries."""
-        from django.utils import timezone
 
         done = int(len(lessons) * share)
         if done:

@@ -1,0 +1,1 @@
+"""The learner's pages: home, course, lessons, quiz pages, dashboard, account, directory."""

@@ -1,0 +1,201 @@
+"""The learner's own pages: dashboard, self-assessment, certificate, data export, deletion."""
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from elearning import svg
+from elearning.learn.forms import DeleteAccountForm
+from elearning.learn.quiz import handle_submission, new_token, quiz_context
+from elearning.models import Certificate, ConfidenceRating, Phase, Skill
+from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
+from elearning.progress.completion import course_progress
+from elearning.progress.selfassessment import (
+    CONFIDENCE_LABELS,
+    SKILL_QUESTIONS,
+    comparison,
+    record_confidence,
+)
+from elearning.templatetags.reperes import percent
+from quizzes.attempts import load_quiz
+from quizzes.models import Attempt, Quiz
+
+
+@login_required
+def dashboard(request):
+    progress = course_progress(request.user)
+    attempts = list(
+        Attempt.objects.filter(user=request.user).select_related("quiz").order_by("-submitted_at")[:20]
+    )
+    return render(request, "elearning/dashboard.html", {
+        "progress": progress,
+        "next_step": progress.next_step(),
+        "attempts": attempts,
+        "certificate": Certificate.objects.filter(user=request.user).first(),
+    })
+
+
+def _self_quiz(phase):
+    if phase not in Phase.values:
+        raise Http404
+    return Quiz.objects.published().filter(kind=phase).first()
+
+
+@login_required
+def self_assessment(request, phase):
+    quiz = _self_quiz(phase)
+    rated = ConfidenceRating.objects.filter(user=request.user, phase=phase).count() == len(Skill.values)
+    errors = {}
+    if request.method == "POST" and "confidence" in request.POST:
+        ratings = {}
+        for skill in Skill.values:
+            value = request.POST.get(f"confiance_{skill}", "")
+            if value in {"1", "2", "3", "4"}:
+                ratings[skill] = int(value)
+            else:
+                errors[skill] = "Choisissez un niveau pour cette compétence."
+        if not errors:
+            record_confidence(user=request.user, phase=phase, ratings=ratings)
+            return redirect("self_assessment", phase=phase)
+    if quiz is None:
+        messages.info(request, "Le test d'auto-évaluation n'est pas encore disponible.")
+        return redirect("dashboard")
+    if not rated or errors:
+        return render(request, "elearning/self_confidence.html", {
+            "phase": phase, "phase_label": Phase(phase).label, "skills": SKILL_QUESTIONS.items(),
+            "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": request.POST,
+        }, status=400 if errors else 200)
+    context = quiz_context(quiz, load_quiz(quiz), token=new_token())
+    context.update({"phase": phase, "submit_url": request.path + "envoyer/"})
+    return render(request, "quizzes/quiz_detail.html", context)
+
+
+@login_required
+@require_POST
+def self_assessment_submit(request, phase):
+    quiz = _self_quiz(phase)
+    if quiz is None:
+        raise Http404
+    return handle_submission(request, quiz, template="quizzes/quiz_detail.html",
+                             extra_context={"phase": phase, "submit_url": request.path})
+
+
+@login_required
+def self_assessment_report(request):
+    rows = comparison(request.user)
+    score_chart = svg.paired_bar_chart(
+        [svg.Bar(label=row.label, value=row.score_before, text=percent(row.score_before),
+                 value_2=row.score_after, text_2=percent(row.score_after)) for row in rows],
+        chart_id="bilan-score", title="Score au test par compétence, avant et après le parcours",
+    )
+    confidence_chart = svg.paired_bar_chart(
+        [svg.Bar(label=row.label,
+                 value=(row.confidence_before or 0) / 4, text=f"{row.confidence_before or '—'} / 4",
+                 value_2=(row.confidence_after or 0) / 4, text_2=f"{row.confidence_after or '—'} / 4")
+         for row in rows],
+        chart_id="bilan-confiance", title="Confiance déclarée par compétence (1 à 4), avant et après",
+    )
+    return render(request, "elearning/self_report.html", {
+        "rows": rows, "score_chart": score_chart, "confidence_chart": confidence_chart,
+    })
+
+
+@login_required
+def certificate(request):
+    try:
+        cert = issue_certificate(user=request.user)
+    except CourseNotComplete as refused:
+        return render(request, "elearning/certificate_refused.html", {"progress": refused.progress}, status=403)
+    return render(request, "elearning/certificate.html", {"certificate": cert,
+                                                          "verify_url": request.build_absolute_uri(cert.get_absolute_url())})
+
+
+@login_required
+def certificate_download(request):
+    cert = Certificate.objects.filter(user=request.user).first()
+    if cert is None:
+        return redirect("certificate")
+    pdf = certificate_pdf(cert, verify_url=request.build_absolute_uri(cert.get_absolute_url()))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="attestation-reperes.pdf"'
+    return response
+
+
+def certificate_verify(request, code):
+    cert = Certificate.objects.filter(code=code).only("learner_name", "course_title", "completed_on").first()
+    if cert is None:
+        return render(request, "elearning/certificate_verify.html", {"certificate": None}, status=404)
+    return render(request, "elearning/certificate_verify.html", {"certificate": cert})
+
+
+def export_user_data(user) -> dict:
+    """Every row about `user`, nothing about anyone else."""
+    attempts = Attempt.objects.filter(user=user).prefetch_related("answers__options").select_related("quiz")
+    return {
+        "profil": {
+            "email": user.email, "prenom": user.first_name, "nom": user.last_name,
+            "profession": user.profession, "departement": user.departement,
+            "inscrit_le": user.date_joined.isoformat(),
+        },
+        "groupes": [
+            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat()}
+            for e in user.enrolments.select_related("cohort__organisation")
+        ],
+        "lecons_terminees": [
+            {"lecon": c.lesson.slug, "terminee_le": c.completed_at.isoformat()}
+            for c in user.lesson_completions.select_related("lesson")
+        ],
+        "auto_positionnement": [
+            {"phase": r.phase, "competence": r.skill, "niveau": r.value}
+            for r in ConfidenceRating.objects.filter(user=user)
+        ],
+        "tentatives": [
+            {
+                "quiz": a.quiz.slug, "envoyee_le": a.submitted_at.isoformat(), "score": a.score,
+                "seuil": a.pass_mark, "reussie": a.passed,
+                "reponses": [
+                    {"question": ans.title, "score": ans.score,
+                     "choix": [o.text for o in ans.options.all() if o.chosen]}
+                    for ans in a.answers.all()
+                ],
+            }
+            for a in attempts
+        ],
+        "attestations": [
+            {"code": c.code, "cours": c.course_title, "terminee_le": c.completed_on.isoformat()}
+            for c in Certificate.objects.filter(user=user)
+        ],
+    }
+
+
+@login_required
+def data_export(request):
+    payload = json.dumps(export_user_data(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-reperes.json"'
+    return response
+
+
+@transaction.atomic
+def delete_account(user) -> None:
+    """Delete the person; their attempts stay, anonymised (user → NULL, cohort kept), so
+    group statistics stay right. Certificates name the person: they go."""
+    Certificate.objects.filter(user=user).delete()
+    user.delete()
+
+
+@login_required
+def account_delete(request):
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        delete_account(user)
+        messages.success(request, "Votre compte a été supprimé. Vos résultats restent dans les statistiques du groupe, sans votre nom.")
+        return redirect("home")
+    return render(request, "elearning/account_delete.html", {"form": form})

@@ -1,0 +1,1 @@
+"""The editors' previews of lessons, questions and quizzes, under /apercu/."""

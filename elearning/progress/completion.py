@@ -1,0 +1,284 @@
+"""Completion rules and the one writer of lesson progress.
+
+The rule, in one place:
+- a module is complete when every published lesson of it is done and every published quiz of
+  it is passed, "passed" meaning the best attempt reached the pass mark copied onto that
+  attempt (a later change of the quiz's pass mark never rewrites a learner's past);
+- the course is complete when every published module is.
+
+Content added after a learner completed: completion is computed, never stored, so a new
+published lesson or quiz makes the module incomplete again until the learner does it. A
+certificate already issued stays valid: it attests what was completed on its date.
+"""
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+
+from elearning.accounts import current_cohort_id
+from elearning.models import Course, Lesson, LessonCompletion, Module
+from quizzes.models import Question, Quiz, QuizResult
+
+# Minutes counted for a quiz question when estimating the time left.
+MINUTES_PER_QUESTION = 1.5
+
+
+def mark_lesson_done(*, user, lesson: Lesson) -> LessonCompletion:
+    """Record that `user` finished `lesson`. Idempotent: a second call changes nothing."""
+    try:
+        with transaction.atomic():
+            completion, _ = LessonCompletion.objects.get_or_create(
+                user=user, lesson=lesson, defaults={"cohort_id": current_cohort_id(user)}
+            )
+    except IntegrityError:  # two concurrent clicks: the other one won
+        completion = LessonCompletion.objects.get(user=user, lesson=lesson)
+    return completion
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    done: bool
+    minutes: int
+
+
+@dataclass
+class QuizState:
+    quiz: object
+    passed: bool
+    best_score: float | None
+    attempts: int
+    minutes: int
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    lessons: list[LessonState] = field(default_factory=list)
+    quizzes: list[QuizState] = field(default_factory=list)
+
+    @property
+    def lessons_done(self):
+        return sum(1 for s in self.lessons if s.done)
+
+    @property
+    def quizzes_passed(self):
+        return sum(1 for s in self.quizzes if s.passed)
+
+    @property
+    def steps_total(self):
+        return len(self.lessons) + len(self.quizzes)
+
+    @property
+    def steps_done(self):
+        return self.lessons_done + self.quizzes_passed
+
+    @property
+    def complete(self):
+        return self.steps_done == self.steps_total
+
+    @property
+    def percent(self):
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 100
+
+    @property
+    def minutes_left(self):
+        return sum(s.minutes for s in self.lessons if not s.done) + sum(
+            s.minutes for s in self.quizzes if not s.passed
+        )
+
+
+@dataclass
+class NextStep:
+    label: str
+    url: str
+
+
+@dataclass
+class CourseProgress:
+    course: Course | None
+    modules: list[ModuleProgress]
+    self_before_done: bool = False
+    self_after_done: bool = False
+
+    @property
+    def complete(self):
+        return bool(self.modules) and all(m.complete for m in self.modules)
+
+    @property
+    def steps_total(self):
+        return sum(m.steps_total for m in self.modules)
+
+    @property
+    def steps_done(self):
+        return sum(m.steps_done for m in self.modules)
+
+    @property
+    def percent(self):
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+    @property
+    def minutes_left(self):
+        return sum(m.minutes_left for m in self.modules)
+
+    @property
+    def started(self):
+        return self.steps_done > 0
+
+    def next_step(self) -> NextStep | None:
+        if not self.self_before_done and not self.started:
+            return NextStep("Commencer par l'auto-évaluation (10 min)", reverse("self_assessment", args=["avant"]))
+        for module in self.modules:
+            for lesson_state in module.lessons:
+                if not lesson_state.done:
+                    return NextStep(f"Lire la leçon « {lesson_state.lesson.title} »", lesson_state.lesson.get_absolute_url())
+                for quiz_state in module.quizzes:
+                    if quiz_state.quiz.lesson_id == lesson_state.lesson.id and not quiz_state.passed:
+                        return NextStep(f"Faire le quiz « {quiz_state.quiz.title} »", quiz_state.quiz.get_absolute_url())
+            for quiz_state in module.quizzes:
+                if not quiz_state.passed:
+                    return NextStep(f"Faire le quiz « {quiz_state.quiz.title} »", quiz_state.quiz.get_absolute_url())
+        if not self.self_after_done:
+            return NextStep("Faire l'auto-évaluation finale", reverse("self_assessment", args=["apres"]))
+        if self.complete:
+            return NextStep("Obtenir mon attestation de suivi", reverse("certificate"))
+        return None
+
+
+@dataclass
+class CourseStructure:
+    """The published modules, lessons (with their text) and quizzes of a course: what every
+    learner shares, and all a lesson page needs besides the learner's own rows."""
+
+    course: Course | None
+    modules: list
+    lessons: list
+    quizzes: list
+
+    def lesson(self, module_slug: str, lesson_slug: str) -> Lesson | None:
+        return next(
+            (item for item in self.lessons if item.slug == lesson_slug and item.module.slug == module_slug),
+            None,
+        )
+
+
+_structure_cache: dict[int | None, tuple[int, float, CourseStructure]] = {}
+_content_generation = 0
+STRUCTURE_MODELS = {"elearning.course", "elearning.module", "elearning.lesson", "quizzes.quiz"}
+
+
+def content_changed(sender, **kwargs) -> None:
+    """Signal receiver: content was saved or deleted in this process; forget the structure.
+    Connected without a sender because question subclasses send as themselves."""
+    global _content_generation
+
+    if sender._meta.label_lower in STRUCTURE_MODELS or issubclass(sender, Question):
+        _content_generation += 1
+
+
+# Connected here, where the cache lives, rather than in an AppConfig.ready(): the core app sits
+# below this layer and must not import it, and a process that never loads this module holds no
+# copy to forget.
+post_save.connect(content_changed, dispatch_uid="structure-save")
+post_delete.connect(content_changed, dispatch_uid="structure-delete")
+
+
+def course_structure(course: Course | None = None) -> CourseStructure:
+    """Four queries, or none while this process's copy is fresh (settings.
+    COURSE_STRUCTURE_CACHE_SECONDS; a save in this process drops it at once; other processes
+    see an edit within that delay). Without `course`: the site's course."""
+
+    ttl = settings.COURSE_STRUCTURE_CACHE_SECONDS
+    now = time.monotonic()
+    key = course.pk if course else None
+    cached = _structure_cache.get(key)
+    if ttl and cached and cached[0] == _content_generation and cached[1] > now:
+        return cached[2]
+    generation = _content_generation
+    course = course or Course.objects.first()
+    modules = list(Module.objects.published().filter(course=course).order_by("order", "id")) if course else []
+    lessons = list(
+        Lesson.objects.published()
+        .filter(module__in=modules)
+        .select_related("module__course")
+        .order_by("module__order", "order", "id")
+    )
+    quizzes = list(
+        Quiz.objects.published()
+        .filter(module__in=modules)
+        .annotate(n_questions=Count("questions", filter=Q(questions__archived=False)))
+        .order_by("order", "id")
+    )
+    structure = CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
+    if ttl:
+        _structure_cache[key] = (generation, now + ttl, structure)
+    return structure
+
+
+def course_progress(user, course: Course | None = None, *, structure: CourseStructure | None = None) -> CourseProgress:
+    """Everything the learner's dashboard and lesson pages need, in a fixed number of queries."""
+
+    structure = structure or course_structure(course)
+    if structure.course is None:
+        return CourseProgress(course=None, modules=[])
+    lesson_ids = [lesson.id for lesson in structure.lessons]
+    quiz_ids = [quiz.id for quiz in structure.quizzes]
+    done_ids = set(
+        LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True)
+    )
+    # One query for the course's quizzes and the two self-assessment tests (outside modules).
+    results = {}
+    self_kinds_done = set()
+    for quiz_id, kind, passed, best_score, attempts in (
+        QuizResult.objects.filter(user=user)
+        .filter(Q(quiz_id__in=quiz_ids) | Q(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]))
+        .values_list("quiz_id", "quiz__kind", "passed", "best_score", "attempts_count")
+    ):
+        # One row per group the learner answered in: passed in any group is passed.
+        if quiz_id in results:
+            was_passed, was_best, was_attempts = results[quiz_id]
+            passed, best_score, attempts = passed or was_passed, max(best_score, was_best), attempts + was_attempts
+        results[quiz_id] = (passed, best_score, attempts)
+        if kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
+            self_kinds_done.add(kind)
+    by_module = {m.id: ModuleProgress(module=m) for m in structure.modules}
+    for lesson in structure.lessons:
+        by_module[lesson.module_id].lessons.append(
+            LessonState(lesson=lesson, done=lesson.id in done_ids, minutes=lesson.reading_minutes)
+        )
+    for quiz in structure.quizzes:
+        passed, best_score, attempts = results.get(quiz.id, (False, None, 0))
+        by_module[quiz.module_id].quizzes.append(
+            QuizState(
+                quiz=quiz,
+                passed=passed,
+                best_score=best_score,
+                attempts=attempts,
+                minutes=round(quiz.n_questions * MINUTES_PER_QUESTION),
+            )
+        )
+    return CourseProgress(
+        course=structure.course,
+        modules=list(by_module.values()),
+        self_before_done=Quiz.Kind.SELF_BEFORE in self_kinds_done,
+        self_after_done=Quiz.Kind.SELF_AFTER in self_kinds_done,
+    )
+
+
+def lesson_context(*, lesson, sequence, module_progress, progress, done, lesson_quiz, **extra) -> dict:
+    """The lesson page's context, for learners and for the editors' preview alike."""
+    index = next(i for i, item in enumerate(sequence) if item.pk == lesson.pk)
+    return {
+        "lesson": lesson,
+        "module_progress": module_progress,
+        "progress": progress,
+        "previous": sequence[index - 1] if index > 0 else None,
+        "next": sequence[index + 1] if index + 1 < len(sequence) else None,
+        "done": done,
+        "lesson_quiz": lesson_quiz,
+        **extra,
+    }

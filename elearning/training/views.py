@@ -1,0 +1,351 @@
+"""Trainer pages: cohorts, their join code, and what a group has understood.
+
+Every page is behind `trainer_required` (anyone else gets a 404), and every object in a URL
+is looked up *through* the trainer's organisations: another organisation's cohort, learner
+or export answers 404, exactly like an id that does not exist. The aggregates live in
+`elearning.reports`; views check access, call, and render.
+"""
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from elearning import svg
+from elearning.access import (
+    cohort_for_trainer,
+    cohorts_for,
+    organisation_for_staff,
+    staff_organisations,
+    trainer_required,
+)
+from elearning.csv_export import csv_response, dated_filename, percent_cell
+from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
+from elearning.templatetags.reperes import percent, points
+from elearning.training import reports
+from elearning.training.forms import CodeActionForm, CohortForm, LearnerFilterForm
+
+# --- Write paths: one function per event ------------------------------------------------------
+
+
+@transaction.atomic
+def create_cohort(*, organisation: Organisation, name: str, created_by) -> Cohort:
+    """A new cohort, open to sign-ups, with a fresh join code; its creator trains it."""
+    cohort = Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
+    cohort.trainers.add(created_by)
+    return cohort
+
+
+def set_join_open(*, cohort: Cohort, is_open: bool) -> None:
+    """Open or close sign-ups with the code and the link (learners already in stay)."""
+    cohort.join_open = is_open
+    cohort.save(update_fields=["join_open"])
+
+
+def regenerate_join_code(*, cohort: Cohort) -> str:
+    """Replace the code: the old code and link stop working at once."""
+    for _ in range(5):
+        cohort.join_code = new_join_code()
+        try:
+            with transaction.atomic():
+                cohort.save(update_fields=["join_code"])
+            return cohort.join_code
+        except IntegrityError:  # the new code is taken (about one chance in 10^11): draw again
+            continue
+    raise IntegrityError("Impossible de tirer un code libre.")
+
+
+@transaction.atomic
+def remove_learner(*, enrolment: Enrolment) -> None:
+    """Take a learner out of a cohort. Their account, progress and certificate stay theirs;
+    answers already given stay, without a name, in the group's quiz statistics. Their
+    learner role in the organisation goes when no other cohort of it holds them."""
+    user, organisation = enrolment.user, enrolment.cohort.organisation
+    enrolment.delete()
+    if not Enrolment.objects.filter(user=user, cohort__organisation=organisation).exists():
+        Membership.objects.filter(user=user, organisation=organisation, role=Membership.Role.LEARNER).delete()
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def _cohort_or_404(request, cohort_id) -> Cohort:
+    return cohort_for_trainer(request.user, cohort_id)
+
+
+def _join_link(request, cohort: Cohort) -> str:
+    return request.build_absolute_uri(cohort.get_join_url())
+
+
+def _render(request, template, context):
+    # The user is a trainer (checked by the decorator): spare the menu its own query.
+    return render(request, template, {"nav_is_trainer": True, **context})
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+@trainer_required
+def cohort_list(request):
+    """« Mes groupes » : the active groups the user trains (all of them for a manager), by
+    organisation, and a form to create one."""
+    organisations = staff_organisations(request.user).annotate(
+        managed=Exists(Membership.objects.filter(user=request.user, organisation=OuterRef("pk"),
+                                                 role=Membership.Role.MANAGER))
+    ).order_by("name")
+    form = CohortForm(organisations, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = create_cohort(organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
+                               created_by=request.user)
+        messages.success(request, f"Groupe « {cohort.name} » créé. Partagez son code ou son lien d'inscription.")
+        return redirect("trainer_cohort", cohort_id=cohort.pk)
+    organisation_list = form.organisations
+    cohorts = (
+        cohorts_for(request.user).filter(organisation__in=[o.pk for o in organisation_list])
+        .annotate(learners=Count("enrolments"))
+        .order_by("name", "pk")
+    )
+    by_organisation = {o.pk: [] for o in organisation_list}
+    has_archived = False
+    for cohort in cohorts:  # archived groups are fetched too (same query), only to offer their list
+        if cohort.is_archived:
+            has_archived = True
+            continue
+        cohort.join_link = _join_link(request, cohort)
+        by_organisation[cohort.organisation_id].append(cohort)
+    return _render(request, "trainer/cohort_list.html", {
+        "organisations": [(o, by_organisation[o.pk]) for o in organisation_list],
+        "form": form,
+        "has_archived": has_archived,
+    })
+
+
+@trainer_required
+def cohort_dashboard(request, cohort_id):
+    """The cohort dashboard: funnel, quizzes, before/after, and the learner table."""
+    cohort = _cohort_or_404(request, cohort_id)
+    shape = reports.course_shape()
+    query = reports.LearnerQuery.from_params(request.GET)
+    funnel = reports.cohort_funnel(cohort, shape)
+    quizzes = reports.quiz_stats(cohort, shape)
+    gains = reports.skill_gains(cohort)
+    rows, page = reports.learner_page(cohort, shape, query, request.GET.get("page"))
+    cohort.join_link = _join_link(request, cohort)
+    return _render(request, "trainer/cohort_dashboard.html", {
+        "cohort": cohort,
+        "shape": shape,
+        "funnel": funnel,
+        "funnel_chart": svg.bar_chart(
+            [svg.Bar(step.label, step.rate, f"{step.count} ({percent(step.rate)})") for step in funnel.steps],
+            chart_id="entonnoir", title="Progression du groupe, du nombre d'inscrit·es à l'attestation",
+        ),
+        "quizzes": quizzes,
+        "quiz_chart": svg.bar_chart(
+            [svg.Bar(s.quiz.title, s.pass_rate, f"{percent(s.pass_rate)} de réussite ({s.participants})")
+             for s in quizzes],
+            chart_id="quiz", title="Taux de réussite par quiz (meilleure tentative de chaque apprenant·e)",
+        ) if quizzes else "",
+        "gains": [
+            {"gain": g, "score_gain": points(g.score_gain), "confidence_gain": _signed(g.confidence_gain),
+             "confidence_before": _confidence(g.confidence_before), "confidence_after": _confidence(g.confidence_after)}
+            for g in gains
+        ],
+        "gain_chart": svg.paired_bar_chart(
+            [svg.Bar(g.label, g.score_before, percent(g.score_before), g.score_after, percent(g.score_after))
+             for g in gains],
+            chart_id="avant-apres", title="Score moyen par compétence, au test avant et au test après le parcours",
+        ),
+        "confidence_chart": svg.paired_bar_chart(
+            [svg.Bar(g.label, _scale(g.confidence_before), _confidence(g.confidence_before),
+                     _scale(g.confidence_after), _confidence(g.confidence_after)) for g in gains],
+            chart_id="confiance", title="Confiance moyenne déclarée par compétence (de 1 à 4), avant et après",
+        ),
+        "rows": rows,
+        "page": page,
+        "query": query,
+        "filter_form": LearnerFilterForm(initial={"profession": query.profession, "departement": query.departement}),
+        "columns": _sort_columns(query),
+        "page_params": _params(query),
+        "export_url": reverse("trainer_export_learners", args=[cohort.pk]) + "?" + _params(query),
+    })
+
+
+def _scale(confidence):
+    """A mean confidence (1 to 4) as a fraction of the bar: 1 is an empty bar."""
+    return None if confidence is None else (confidence - 1) / 3
+
+
+def _confidence(value) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " / 4"
+
+
+def _signed(gain) -> str:
+    if gain is None:
+        return "—"
+    text = f"{abs(gain):.1f}".replace(".", ",")
+    return ("+" if gain > 0.05 else "−" if gain < -0.05 else "") + text
+
+
+SORT_COLUMNS = [
+    ("nom", "Apprenant·e"),
+    ("progression", "Progression"),
+    ("score", "Score moyen aux quiz"),
+    ("finale", "Évaluation finale"),
+    ("activite", "Dernière activité"),
+    ("inscription", "Inscription"),
+]
+
+
+def _params(query: reports.LearnerQuery, **overrides) -> str:
+    values = {"tri": query.sort_param, "profession": query.profession, "departement": query.departement}
+    values.update(overrides)
+    return urlencode({key: value for key, value in values.items() if value})
+
+
+def _sort_columns(query: reports.LearnerQuery) -> list[dict]:
+    """Header links: a click sorts by the column, a second click reverses the order."""
+    columns = []
+    for key, label in SORT_COLUMNS:
+        current = query.sort == key
+        descending_first = key in {"progression", "score", "finale", "activite"}
+        if current:
+            next_sort = key if query.descending else f"-{key}"
+        else:
+            next_sort = f"-{key}" if descending_first else key
+        columns.append({
+            "label": label,
+            "url": "?" + _params(query, tri=next_sort),
+            "aria_sort": ("descending" if query.descending else "ascending") if current else "",
+        })
+    return columns
+
+
+@trainer_required
+def cohort_items(request, cohort_id):
+    """Item analysis: per question, what the group gets right and wrong."""
+    cohort = _cohort_or_404(request, cohort_id)
+    analysis = reports.item_analysis(cohort)
+    return _render(request, "trainer/cohort_items.html", {
+        "cohort": cohort,
+        "analysis": analysis,
+        "hardest_chart": svg.bar_chart(
+            [svg.Bar(item.title, item.success_rate, f"{percent(item.success_rate)} ({item.answered})")
+             for item in analysis.hardest],
+            chart_id="plus-ratees", title="Taux de réussite des questions les plus ratées",
+        ) if analysis.hardest else "",
+        "family_chart": svg.bar_chart(
+            [svg.Bar(f.label, f.rate, f"{percent(f.rate)} manqués ({f.missed} sur {f.shown})")
+             for f in analysis.families],
+            chart_id="familles", title="Part des signaux manqués, par famille de signaux",
+        ) if analysis.families else "",
+    })
+
+
+@trainer_required
+def export_learners(request, cohort_id):
+    """The learner table as CSV (same filters and order as the page), streamed."""
+    cohort = _cohort_or_404(request, cohort_id)
+    shape = reports.course_shape()
+    query = reports.LearnerQuery.from_params(request.GET)
+    header = [
+        "Nom", "Prénom", "E-mail", "Profession", "Département", "Inscription", "Progression (%)",
+        f"Leçons terminées (sur {shape.n_lessons})", f"Quiz réussis (sur {shape.n_quizzes})",
+        "Score moyen aux quiz (%)", "Évaluation finale (%)", "Attestation", "Dernière activité",
+        *[f"{quiz.title} (%)" for quiz in shape.quizzes],
+    ]
+    values = reports.learner_rows(cohort, shape, query, quiz_columns=True).iterator(chunk_size=2000)
+
+    def rows():
+        for value in values:
+            row = reports.to_learner_row(value, shape)
+            yield [
+                row.last_name, row.first_name, row.email, row.profession_label, row.departement_label,
+                row.joined_at, percent_cell(row.progress), row.lessons_done, row.quizzes_passed,
+                percent_cell(row.mean_score), percent_cell(row.final_score), row.has_certificate,
+                row.last_activity, *[percent_cell(score) for score in row.quiz_scores],
+            ]
+
+    return csv_response(header, rows(), filename=dated_filename(cohort.name, "apprenants"))
+
+
+@trainer_required
+def export_items(request, cohort_id):
+    """The item analysis as CSV, one row per question."""
+    cohort = _cohort_or_404(request, cohort_id)
+    analysis = reports.item_analysis(cohort)
+    header = ["Quiz", "Question", "Type", "Compétence", "Réponses", "Réussite (%)", "Score moyen (%)",
+              "Mauvaise réponse la plus choisie", "Choisie par (%)"]
+    rows = (
+        [item.quiz_title, item.title, item.type_label, item.skill_label, item.answered,
+         percent_cell(item.success_rate), percent_cell(item.mean_score),
+         item.top_wrong.text if item.top_wrong else "", percent_cell(item.top_wrong.rate) if item.top_wrong else None]
+        for item in analysis.items
+    )
+    return csv_response(header, rows, filename=dated_filename(cohort.name, "questions"))
+
+
+@trainer_required
+def remove_learner_view(request, cohort_id, user_id):
+    """Confirm (GET), then take the learner out of the cohort (POST)."""
+    cohort = _cohort_or_404(request, cohort_id)
+    enrolment = reports.cohort_learner(cohort, user_id)
+    if enrolment is None:
+        raise Http404("Page introuvable")
+    if request.method == "POST":
+        name = enrolment.user.display_name
+        remove_learner(enrolment=enrolment)
+        messages.success(request, f"{name} ne fait plus partie du groupe « {cohort.name} ».")
+        return redirect("trainer_cohort", cohort_id=cohort.pk)
+    return _render(request, "trainer/remove_learner.html", {"cohort": cohort, "learner": enrolment.user})
+
+
+@trainer_required
+def cohort_code(request, cohort_id):
+    """Close, reopen or renew the join code (POST only; the cohort is checked first, so
+    another organisation's id answers 404 whatever the method)."""
+    cohort = _cohort_or_404(request, cohort_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = CodeActionForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        if action == CodeActionForm.CLOSE:
+            set_join_open(cohort=cohort, is_open=False)
+            messages.success(request, f"Inscriptions fermées pour « {cohort.name} » : le code et le lien ne "
+                                      "fonctionnent plus. Les apprenant·es déjà inscrit·es gardent leur accès.")
+        elif action == CodeActionForm.OPEN:
+            set_join_open(cohort=cohort, is_open=True)
+            messages.success(request, f"Inscriptions rouvertes pour « {cohort.name} » avec le code {cohort.join_code}.")
+        else:
+            code = regenerate_join_code(cohort=cohort)
+            messages.success(request, f"Nouveau code pour « {cohort.name} » : {code}. L'ancien code et l'ancien "
+                                      "lien ne fonctionnent plus.")
+    else:
+        messages.error(request, "Action inconnue : rien n'a été modifié.")
+    if form.is_valid() and form.cleaned_data.get("retour") == "liste":
+        return redirect("trainer_cohorts")
+    return redirect("trainer_cohort", cohort_id=cohort.pk)
+
+
+@trainer_required
+def organisation_overview(request, organisation_id):
+    """All the cohorts of one organisation, side by side."""
+    organisation = organisation_for_staff(request.user, organisation_id)
+    shape = reports.course_shape()
+    summaries = reports.organisation_overview(organisation, shape)
+    return _render(request, "trainer/organisation_overview.html", {
+        "organisation": organisation,
+        # Every group's figures are shown; only the groups the user may open are links.
+        "visible_ids": set(cohorts_for(request.user).filter(organisation=organisation).values_list("pk", flat=True)),
+        "summaries": summaries,
+        "totals": reports.organisation_totals(summaries),
+        "has_final": bool(shape.final_quiz_ids),
+        "chart": svg.bar_chart(
+            [svg.Bar(s.cohort.name, s.funnel.steps[3].rate,
+                     f"{s.funnel.complete} sur {s.funnel.joined} ({percent(s.funnel.steps[3].rate)})")
+             for s in summaries],
+            chart_id="groupes", title="Part des apprenant·es ayant terminé le parcours, par groupe",
+        ) if summaries else "",
+    })

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from quizzes import views
-
-urlpatterns = [
-    path("<slug:slug>/", views.quiz_detail, name="quiz"),
-    path("<slug:slug>/envoyer/", views.quiz_submit, name="quiz_submit"),
-    path("<slug:slug>/resultat/<int:attempt_id>/", views.quiz_result, name="quiz_result"),
-]
