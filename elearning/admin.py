@@ -185,8 +185,8 @@ class OrganisationMembershipInline(MembershipInline):
 class InvitationInline(SuperuserOnlyMixin, admin.TabularInline):
     model = Invitation
     extra = 0
-    fields = ["email", "role", "invited_by", "sent_at", "accepted_at"]
-    readonly_fields = ["invited_by", "sent_at", "accepted_at"]
+    fields = ["email", "role", "invited_by", "sent_at"]
+    readonly_fields = ["invited_by", "sent_at"]
     verbose_name_plural = "invitations (le lien est envoyé depuis la page « Équipe de formation » ou par add_member)"
 
     def has_add_permission(self, request, obj=None):

@@ -6,8 +6,8 @@ the data right, each in one transaction. Invitation e-mails leave after the comm
 rolled-back appointment sends nothing.
 
 The invitation link is signed with SECRET_KEY (django.core.signing) and carries only the
-invitation's id; it expires after INVITATION_MAX_AGE, and once accepted or cancelled it
-opens nothing.
+invitation's id; it expires after INVITATION_MAX_AGE, and once accepted or withdrawn (the
+row is deleted) it opens nothing.
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def appoint(*, organisation: Organisation, email: str, role: str, invited_by: Us
         return Appointment(membership=membership, created=created)
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(organisation=organisation, email=email, role=role, accepted_at__isnull=True).first()
+        .filter(organisation=organisation, email=email, role=role).first()
     )
     created = invitation is None
     if created:
@@ -96,7 +96,7 @@ def remove_from_team(*, organisation: Organisation, user: User, role: str = Memb
 @transaction.atomic
 def cancel_invitation(*, invitation: Invitation) -> None:
     """A pending invitation is withdrawn: its link opens nothing any more."""
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
+    Invitation.objects.filter(pk=invitation.pk).delete()
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -111,19 +111,20 @@ def invitation_from_token(token: str) -> Invitation | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
         return None
-    return Invitation.objects.select_related("organisation").filter(pk=data["i"], accepted_at__isnull=True).first()
+    return Invitation.objects.select_related("organisation").filter(pk=data["i"]).first()
 
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
-    """`user` (whose e-mail is the invited one) takes the role; the invitation is used up."""
+    """`user` (whose e-mail is the invited one) takes the role; the invitation is used up
+    (deleted: the membership now records the fact)."""
     if normalise_email(user.email) != invitation.email:
         raise MembershipError("Cette invitation a été envoyée à une autre adresse e-mail.")
-    updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    deleted, _ = Invitation.objects.filter(pk=invitation.pk).delete()
+    if not deleted:  # a concurrent acceptance won: nothing more to do, and say so
+        raise MembershipError("Cette invitation a déjà été utilisée.")
     membership, _ = Membership.objects.get_or_create(user=user, organisation=invitation.organisation,
                                                      role=invitation.role)
-    if not updated:
-        raise MembershipError("Cette invitation a déjà été utilisée.")
     return membership
 
 

@@ -210,7 +210,9 @@ class Cohort(models.Model):
 class Invitation(models.Model):
     """An e-mail invited to join an organisation as trainer or manager, before that person
     has an account. The link sent is signed and expires (elearning.memberships); accepting
-    creates the account and the membership."""
+    creates the account and the membership, and deletes the invitation (the membership keeps
+    the fact; the e-mail of someone who never answers is kept only until the invitation is
+    withdrawn)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations",
                                      verbose_name="organisation")
@@ -219,14 +221,12 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="invitée par")
     sent_at = models.DateTimeField("envoyée le", default=timezone.now)
-    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
         verbose_name = "invitation"
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "email", "role"], condition=Q(accepted_at__isnull=True),
-                                    name="unique_pending_invitation"),
+            models.UniqueConstraint(fields=["organisation", "email", "role"], name="unique_invitation"),
             models.CheckConstraint(condition=~Q(role="learner"), name="invitation_not_learner"),
         ]
 

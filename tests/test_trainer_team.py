@@ -65,7 +65,7 @@ def test_someone_without_an_account_gets_a_french_invitation_after_commit(org, m
         for number in ("119", "3919", "3018", "17"):
             assert number in text
     assert link_in(message) in html
-    assert Invitation.objects.filter(email="nouvelle@example.test", accepted_at__isnull=True).count() == 1
+    assert Invitation.objects.filter(email="nouvelle@example.test").count() == 1
     assert "nouvelle@example.test" in client_for(manager).get(team_url(org)).content.decode()
 
 
@@ -108,7 +108,7 @@ def test_the_invited_person_creates_their_account_and_is_a_trainer(org, manager,
     assert response.redirect_chain[-1][0] == "/formation/groupes/"
     user = User.objects.get(email="nouvelle@example.test")
     assert Membership.objects.filter(user=user, organisation=org, role=Membership.Role.TRAINER).exists()
-    assert Invitation.objects.get().accepted_at is not None
+    assert not Invitation.objects.exists()  # used up: the address is not kept
     # Used once: the link opens nothing any more, even for a second submit.
     again = Client().post(link, {"first_name": "X", "last_name": "Y", "password1": PASSWORD, "password2": PASSWORD})
     assert again.status_code == 404 and "plus valable" in again.content.decode()
@@ -133,6 +133,9 @@ def test_expired_forged_and_withdrawn_links_open_nothing(org, manager, monkeypat
     monkeypatch.undo()
     assert Client().get(link).status_code == 200
     invitation = Invitation.objects.get()
+    # The manager sees when a link has expired.
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=invitation.sent_at - datetime.timedelta(days=15))
+    assert "lien expiré" in client_for(manager).get(team_url(org)).content.decode()
     client_for(manager).post(f"/formation/organisation/{org.pk}/equipe/invitations/{invitation.pk}/retirer/")
     assert not Invitation.objects.exists()
     assert Client().get(link).status_code == 404

@@ -53,7 +53,6 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
                 ('role', models.CharField(choices=[('learner', 'Apprenant·e'), ('trainer', 'Formateur·rice'), ('manager', "Responsable de l'équipe de formation")], default='trainer', max_length=10, verbose_name='rôle')),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='envoyée le')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='acceptée le')),
             ],
             options={
                 'verbose_name': 'invitation',
@@ -128,7 +127,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('accepted_at__isnull', True)), fields=('organisation', 'email', 'role'), name='unique_pending_invitation'),
+            constraint=models.UniqueConstraint(fields=('organisation', 'email', 'role'), name='unique_invitation'),
         ),
         migrations.AddConstraint(
             model_name='invitation',

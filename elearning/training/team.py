@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from elearning import memberships
@@ -29,7 +30,10 @@ def _team(organisation):
     )
     managers = [m for m in rows if m.role == Membership.Role.MANAGER]
     trainers = [m for m in rows if m.role == Membership.Role.TRAINER]
-    pending = list(Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).order_by("email"))
+    pending = list(Invitation.objects.filter(organisation=organisation).order_by("email"))
+    expired_before = timezone.now() - memberships.INVITATION_MAX_AGE
+    for invitation in pending:
+        invitation.expired = invitation.sent_at < expired_before
     return managers, trainers, pending
 
 
@@ -83,7 +87,7 @@ def team_remove(request, organisation_id, trainer_id):
 def invitation_cancel(request, organisation_id, invitation_id):
     """Withdraw a pending invitation (POST; a GET goes back to the team page)."""
     organisation = organisation_for_manager(request.user, organisation_id)
-    invitation = get_object_or_404(Invitation, organisation=organisation, pk=invitation_id, accepted_at__isnull=True)
+    invitation = get_object_or_404(Invitation, organisation=organisation, pk=invitation_id)
     if request.method == "POST":
         memberships.cancel_invitation(invitation=invitation)
         messages.success(request, f"Invitation de {invitation.email} retirée : son lien ne fonctionne plus.")
