@@ -65,6 +65,8 @@ def appoint(*, organisation: Organisation, email: str, role: str, invited_by: Us
                 membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
         except IntegrityError:  # the same appointment committed concurrently
             membership, created = Membership.objects.get(user=user, organisation=organisation, role=role), False
+        # An invitation sent before this person had an account has nothing left to do.
+        Invitation.objects.filter(organisation=organisation, email=email, role=role).delete()
         return Appointment(membership=membership, created=created)
     invitation = (
         Invitation.objects.select_for_update()

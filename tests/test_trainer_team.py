@@ -156,6 +156,15 @@ def test_an_account_created_meanwhile_logs_in_then_accepts(org, manager, django_
     assert Membership.objects.filter(user=person, organisation=org, role=Membership.Role.TRAINER).exists()
 
 
+def test_appointing_someone_who_has_an_account_now_uses_up_their_invitation(org, manager,
+                                                                          django_capture_on_commit_callbacks):
+    appoint_from_site(manager, org, "nouvelle@example.test", django_capture_on_commit_callbacks)
+    person = make_user("nouvelle@example.test")
+    appoint_from_site(manager, org, "nouvelle@example.test", django_capture_on_commit_callbacks)
+    assert Membership.objects.filter(user=person, organisation=org, role=Membership.Role.TRAINER).exists()
+    assert not Invitation.objects.exists() and len(mail.outbox) == 1
+
+
 def test_a_manager_removes_a_trainer_who_keeps_their_account(org, manager):
     """The role and the group assignments go; the account and the groups' data stay."""
     trainer = make_trainer(org, "karim@example.test")

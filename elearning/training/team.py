@@ -109,7 +109,10 @@ def accept_invitation(request, token):
         if memberships.normalise_email(user.email) != invitation.email:
             return render(request, "trainer/invitation.html", {**context, "wrong_account": True}, status=403)
         if request.method == "POST":
-            memberships.accept_invitation(invitation=invitation, user=user)
+            try:
+                memberships.accept_invitation(invitation=invitation, user=user)
+            except memberships.MembershipError:  # a double submit: the first one did it
+                pass
             messages.success(request, f"Vous avez rejoint l'équipe de formation de {invitation.organisation.name}.")
             return redirect("trainer_cohorts")
         return render(request, "trainer/invitation.html", {**context, "confirm": True})
