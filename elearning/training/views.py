@@ -1,9 +1,10 @@
 """Trainer pages: cohorts, their join code, and what a group has understood.
 
-Every page is behind `trainer_required` (anyone else gets a 404), and every object in a URL
-is looked up *through* the trainer's organisations: another organisation's cohort, learner
-or export answers 404, exactly like an id that does not exist. The aggregates live in
-`elearning.reports`; views check access, call, and render.
+Every page is behind `trainer_required` (anyone else gets a 404), and every group in a URL
+is looked up through `elearning.access.cohort_for_trainer` (the group's co-trainers and the
+organisation's managers): another organisation's cohort, learner or export answers 404,
+exactly like an id that does not exist. The aggregates live in `elearning.training.reports`;
+views check access, call, and render.
 """
 from django.contrib import messages
 from django.db import IntegrityError, transaction
