@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "elearning.training",
     "elearning.decision",
     "elearning.live",
+    "lti_tool",
+    "elearning.lti",
 ]
 
 MIDDLEWARE = [
@@ -248,3 +250,11 @@ SITE_NAME = "Repères"
 COURSE_STRUCTURE_CACHE_SECONDS = int(
     os.environ.get("COURSE_STRUCTURE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "30")
 )
+
+# LTI 1.3 (elearning/lti): the OIDC state and nonce must be seen by whichever worker or app
+# server receives the launch, so PyLTI1p3 keeps them in a cache table shared through the
+# database (created by the migration elearning/lti/migrations/0002).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "lti": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lti_cache", "TIMEOUT": 7200},
+}

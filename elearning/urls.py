@@ -56,6 +56,7 @@ urlpatterns = [
     path("formation/", include("elearning.training.urls")),
     path("formation/", include(live_urls.trainer_urlpatterns)),
     path("direct/", include("elearning.live.urls")),
+    path("lti/", include("elearning.lti.urls")),
     path("apercu/", include("elearning.preview.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -197,25 +197,53 @@ class Question(PolymorphicModel):
 
 
 def partial_credit(options: list["Option"], chosen_ids: set[int]) -> float:
-    """(right ticks − wrong ticks) / number of right options, floored at 0.
+    """Tick-box items: hits / right options − false alarms / distractors, floored at 0.
 
-    Ticking everything therefore earns nothing, and each false alarm cancels one hit."""
+    Each side is a proportion, so the two blind answers score nothing: ticking every box
+    gives 1 − 1 = 0 and ticking none gives 0 − 0 = 0. Knowing every right option and no
+    distractor is the only way to 1. Without distractors (W = 0) the score is hits / R; an
+    item with no right option is answered by ticking nothing."""
     n_right = sum(1 for o in options if o.is_correct)
+    n_wrong = len(options) - n_right
     if n_right == 0:
         return 1.0 if not chosen_ids else 0.0
     hits = sum(1 for o in options if o.is_correct and o.id in chosen_ids)
     false_alarms = sum(1 for o in options if not o.is_correct and o.id in chosen_ids)
-    return max(0.0, (hits - false_alarms) / n_right)
+    penalty = false_alarms / n_wrong if n_wrong else 0.0
+    return max(0.0, hits / n_right - penalty)
+
+
+class Decision(models.TextChoices):
+    """The outcomes of the one decision rule, in the words every item uses. A young person
+    already under a protection measure (placement, AEMO) is followed by an ASE service and a
+    juge des enfants: new worrying elements go to them (MESURE); an offence still goes to the
+    procureur (SIGNALEMENT)."""
+
+    IP = "ip", "Information préoccupante à la CRIP"
+    MESURE = "mesure", "Écrit au service de l'ASE qui suit la mesure, pour le juge des enfants"
+    SIGNALEMENT = "signalement", "Signalement au procureur, copie à la CRIP"
+    URGENCE = "urgence", "Appeler le 17 maintenant, puis signalement"
+    NONE = "aucune", "Pas de transmission"
 
 
 class SignalQuestion(Question):
     """« Repérer les signaux » : a vignette and elements from it; tick the warning signals.
-    Options with `is_correct` are signals (with their family), the others distractors."""
+    Options with `is_correct` are signals (with their family), the others distractors.
+
+    `advised_decision` is what the item's « Que faire ? » advice recommends, in the same
+    vocabulary as the decision items' keys (one decision rule everywhere; tested)."""
 
     type_label = "Repérer les signaux"
     input_type = "checkbox"
     template_name = "quizzes/questions/signals.html"
     instructions = "Cochez les éléments qui sont des signaux d'alerte."
+
+    advised_decision = models.CharField(
+        "décision conseillée", max_length=20, choices=Decision.choices, blank=True,
+        help_text="Ce que recommande le « Que faire ? » de l'explication, selon la règle unique : "
+        "signaux sans révélation → IP ; faits d'infraction révélés ou établis, même passés → "
+        "signalement ; danger immédiat → 17 puis signalement.",
+    )
 
     class Meta:
         verbose_name = "question « Repérer les signaux »"
@@ -242,13 +270,6 @@ class SignalQuestion(Question):
         if any(o.is_correct and not o.family for o in options):
             errors.append("Chaque signal doit indiquer sa famille de signaux.")
         return errors
-
-
-class Decision(models.TextChoices):
-    IP = "ip", "Information préoccupante à la CRIP"
-    SIGNALEMENT = "signalement", "Signalement au procureur, copie à la CRIP"
-    URGENCE = "urgence", "Appeler le 17 maintenant, puis signalement"
-    NONE = "aucune", "Pas de transmission"
 
 
 class DecisionQuestion(Question):

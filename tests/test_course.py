@@ -166,7 +166,7 @@ def test_shipped_quizzes_are_complete_and_valid(shipped_course):
             problems.append((question.slug, "no skill"))
     assert problems == []
     for model in (SignalQuestion, DecisionQuestion, WordingQuestion):
-        assert model.objects.filter(quiz__kind="scenario").count() >= 12, model
+        assert model.objects.filter(quiz__kind="scenario", archived=False).count() >= 12, model
     lessons = set(Lesson.objects.published().values_list("id", flat=True))
     checked = set(Quiz.objects.filter(kind="lesson").values_list("lesson_id", flat=True))
     assert lessons <= checked, "every lesson has its knowledge check"
@@ -179,6 +179,6 @@ def test_shipped_quizzes_are_complete_and_valid(shipped_course):
 def test_decision_bank_covers_every_decision(shipped_course):
     from quizzes.models import Option
 
-    right = set(Option.objects.filter(question__quiz__slug="scenario-decisions", is_correct=True)
-                .values_list("decision", flat=True))
-    assert right == {"ip", "signalement", "urgence", "aucune"}
+    right = set(Option.objects.filter(question__quiz__slug="scenario-decisions", is_correct=True,
+                                      question__archived=False).values_list("decision", flat=True))
+    assert right == {"ip", "mesure", "signalement", "urgence", "aucune"}

@@ -39,14 +39,16 @@ def scenario(course):
 
 
 # --- grading: one row per type, full / partial / zero / tampered -------------------------
-# Signals: options = [signal, signal, distractor, signal]; rule (hits − false alarms) / signals.
+# Signals: options = [signal, signal, distractor, signal]; rule hits / signals − false alarms /
+# distractors, floored at 0 (quizzes.models.partial_credit).
 # Decision: [ip, signalement*, urgence, aucune]. Wording: [right*, wrong, wrong].
 # Multiple: [right, right, wrong].
 GRADING = [
     (SignalQuestion, "signals", (0, 1, 3), 1.0),
     (SignalQuestion, "signals", (0, 1), 2 / 3),
-    (SignalQuestion, "signals", (0, 2), 0.0),          # one hit, one false alarm
-    (SignalQuestion, "signals", (0, 1, 2, 3), 2 / 3),  # ticking everything costs
+    (SignalQuestion, "signals", (0, 2), 0.0),          # one hit of three, the only distractor ticked
+    (SignalQuestion, "signals", (0, 1, 2, 3), 0.0),    # ticking everything earns nothing
+    (SignalQuestion, "signals", (), 0.0),              # nor does ticking nothing
     (SignalQuestion, "signals", (2,), 0.0),
     (DecisionQuestion, "decision", (1,), 1.0),
     (DecisionQuestion, "decision", (0,), 0.0),
@@ -56,6 +58,7 @@ GRADING = [
     (MultipleChoiceQuestion, "multiple", (0, 1), 1.0),
     (MultipleChoiceQuestion, "multiple", (0,), 0.5),
     (MultipleChoiceQuestion, "multiple", (0, 2), 0.0),
+    (MultipleChoiceQuestion, "multiple", (0, 1, 2), 0.0),  # every box: nothing
     (SingleChoiceQuestion, "single", (0,), 1.0),
     (SingleChoiceQuestion, "single", (1,), 0.0),
 ]

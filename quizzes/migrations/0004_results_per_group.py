@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('elearning', '0003_trainer_teams_and_group_results'),
-        ('quizzes', '0002_report_indexes'),
+        ('quizzes', '0003_signal_advised_decision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
