@@ -1,26 +1,76 @@
-"""Who may see what: checked on the server for every view."""
+"""Who may see what: checked on the server for every view.
+
+Trainer pages authorise through one function per object kind, all built on the same rule:
+- a group's pages (dashboard, exports, learners, settings) are open to the trainers the group
+  lists (co-trainers) while they are trainers of its organisation, and to the organisation's
+  managers — `cohorts_for(user)`, used by `cohort_for_trainer`;
+- an organisation's overview is open to its trainers and managers; its team page to its
+  managers only.
+Anything else answers 404, exactly like an id that does not exist.
+"""
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from elearning.models import Cohort, Membership, Organisation
 
+STAFF_ROLES = (Membership.Role.TRAINER, Membership.Role.MANAGER)
 
-def trainer_organisations(user):
-    """Organisations where `user` is a trainer (the only ones whose data they may see)."""
+
+def _organisations_with_role(user, roles) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.TRAINER
-    ).distinct()
+        Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk"), role__in=roles))
+    )
+
+
+def trainer_organisations(user) -> QuerySet[Organisation]:
+    """Organisations where `user` is a trainer: where they may create groups."""
+    return _organisations_with_role(user, [Membership.Role.TRAINER])
+
+
+def managed_organisations(user) -> QuerySet[Organisation]:
+    """Organisations where `user` is a manager: whose team they appoint."""
+    return _organisations_with_role(user, [Membership.Role.MANAGER])
+
+
+def staff_organisations(user) -> QuerySet[Organisation]:
+    """Organisations where `user` trains or manages: whose overview they see."""
+    return _organisations_with_role(user, STAFF_ROLES)
+
+
+def cohorts_for(user) -> QuerySet[Cohort]:
+    """The groups whose pages `user` may open (archived ones included)."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    role = Membership.objects.filter(user=user, organisation=OuterRef("organisation_id"))
+    trains = Cohort.trainers.through.objects.filter(cohort=OuterRef("pk"), user=user)
+    return Cohort.objects.filter(
+        Q(Exists(trains) & Exists(role.filter(role=Membership.Role.TRAINER)))
+        | Q(Exists(role.filter(role=Membership.Role.MANAGER)))
+    )
+
+
+def cohort_for_trainer(user, cohort_id) -> Cohort:
+    """The one access check of every group page: the group, or 404."""
+    return get_object_or_404(cohorts_for(user).select_related("organisation"), pk=cohort_id)
+
+
+def organisation_for_staff(user, organisation_id) -> Organisation:
+    return get_object_or_404(staff_organisations(user), pk=organisation_id)
+
+
+def organisation_for_manager(user, organisation_id) -> Organisation:
+    return get_object_or_404(managed_organisations(user), pk=organisation_id)
 
 
 def is_trainer(user) -> bool:
-    return user.is_authenticated and Membership.objects.filter(
-        user=user, role=Membership.Role.TRAINER
-    ).exists()
+    """Trainers and managers see the trainer pages (menu, « Mes groupes »)."""
+    return user.is_authenticated and Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
 
 
 def trainer_required(view):
@@ -35,13 +85,3 @@ def trainer_required(view):
 
     return wrapper
 
-
-def trainer_cohort_or_404(user, cohort_id):
-    """A cohort of an organisation where `user` trains; anyone else's id answers 404."""
-    return get_object_or_404(
-        Cohort.objects.select_related("organisation").filter(
-            organisation__memberships__user=user,
-            organisation__memberships__role=Membership.Role.TRAINER,
-        ).distinct(),
-        pk=cohort_id,
-    )

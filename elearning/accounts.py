@@ -85,8 +85,17 @@ def join_cohort(*, user: User, cohort: Cohort) -> Enrolment:
 
 
 def current_cohort_id(user) -> int | None:
-    """The group a learner's new results count for: the one joined last."""
-    enrolment = user.enrolments.order_by("-joined_at").only("cohort_id").first()
+    """The group a learner's new results count for (attempts, lessons done).
+
+    The rule: results belong to the group in which they were made. That group is the
+    learner's active enrolment at that moment; a learner in two active groups at once
+    works for the one joined most recently; archived groups take no new results (a learner
+    whose only group is archived works for no group). Read once per write, in the write's
+    transaction, and copied onto the row: a later move never rewrites the past."""
+    enrolment = (
+        user.enrolments.filter(cohort__archived_at__isnull=True)
+        .order_by("-joined_at", "-pk").only("cohort_id").first()
+    )
     return enrolment.cohort_id if enrolment else None
 
 

@@ -35,8 +35,10 @@ from elearning.models import (
     Cohort,
     Contact,
     Course,
+    Invitation,
     Lesson,
     LessonCompletion,
+    Membership,
     Module,
     Organisation,
     Status,
@@ -340,8 +342,42 @@ class FrenchPermissionsMixin:
 # --- Accounts: superusers only --------------------------------------------------------------
 
 
+class MembershipInline(SuperuserOnlyMixin, admin.TabularInline):
+    """A person's roles, shown on the person and on the organisation (one row per role).
+    Managers appoint trainers from the site; here the superuser can set any role."""
+
+    model = Membership
+    extra = 0
+    verbose_name = "rôle dans une organisation"
+    verbose_name_plural = "rôles dans les organisations"
+
+
+class UserMembershipInline(MembershipInline):
+    fields = ["organisation", "role", "created_at"]
+    autocomplete_fields = ["organisation"]
+
+
+class OrganisationMembershipInline(MembershipInline):
+    fields = ["user", "role", "created_at"]
+    autocomplete_fields = ["user"]
+    verbose_name = "membre"
+    verbose_name_plural = "membres (apprenant·es, formateur·rices, responsables)"
+
+
+class InvitationInline(SuperuserOnlyMixin, admin.TabularInline):
+    model = Invitation
+    extra = 0
+    fields = ["email", "role", "invited_by", "sent_at"]
+    readonly_fields = ["invited_by", "sent_at"]
+    verbose_name_plural = "invitations (le lien est envoyé depuis la page « Équipe de formation » ou par add_member)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # an invitation without its e-mail would be a dead row
+
+
 @admin.register(User)
 class UserAdmin(FrenchPermissionsMixin, SuperuserOnlyMixin, BaseUserAdmin):
+    inlines = [UserMembershipInline]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -359,13 +395,16 @@ class OrganisationAdmin(FrenchDeleteActionMixin, SuperuserOnlyMixin, admin.Model
     delete_selected_label = "Supprimer les organisations sélectionnées"
     list_display = ["name", "slug", "kind"]
     search_fields = ["name", "slug"]
+    inlines = [OrganisationMembershipInline, InvitationInline]
 
 
 @admin.register(Cohort)
 class CohortAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
-    list_display = ["name", "organisation", "join_open"]
+    list_display = ["name", "organisation", "join_open", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["organisation"]
     search_fields = ["name"]
+    autocomplete_fields = ["trainers"]
 
 
 class CertificateAdminForm(forms.ModelForm):

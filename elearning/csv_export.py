@@ -10,10 +10,12 @@
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from urllib.parse import quote
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,10 +65,29 @@ def _lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         yield "".join(chunk)
 
 
+def dated_filename(name: str, what: str, *, day: date | None = None) -> str:
+    """« Groupe Été 93 », "apprenants" → "groupe-été-93-apprenants-2026-11-29.csv": the
+    group's name and today's date, as a slug (letters, digits, hyphens; accents kept)."""
+    day = day or timezone.localdate()
+    stem = slugify(name, allow_unicode=True) or "groupe"
+    return f"{stem}-{what}-{day.isoformat()}.csv"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header every browser reads: an ASCII name (accents dropped) in
+    `filename`, the UTF-8 name in `filename*` (RFC 5987/6266) for those that know it."""
+    ascii_name = slugify(filename.removesuffix(".csv")) + ".csv" if not filename.isascii() else filename
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    header = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
 def csv_response(header: list[str], rows: Iterable[Iterable], *, filename: str) -> StreamingHttpResponse:
-    """A streamed download; `filename` must be plain ASCII (it goes in a header)."""
+    """A streamed download named `filename` (any text: see `content_disposition`)."""
     response = StreamingHttpResponse(_lines(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     # Personal data: never kept by a shared cache or the browser's.
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -145,19 +145,26 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    """A person's role in an organisation: learner or trainer."""
+    """A person's role in an organisation: learner, trainer, or manager (the person who
+    appoints and removes the organisation's trainers). One row per role: a manager who also
+    trains has two rows. Written by `elearning.memberships` (trainers, managers) and
+    `elearning.accounts` (learners)."""
 
     class Role(models.TextChoices):
         LEARNER = "learner", "Apprenant·e"
         TRAINER = "trainer", "Formateur·rice"
+        MANAGER = "manager", "Responsable de l'équipe de formation"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="personne")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="organisation")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name="personne")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships",
+                                     verbose_name="organisation")
     role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.LEARNER)
-    created_at = models.DateTimeField("créée le", default=timezone.now)
+    created_at = models.DateTimeField("depuis le", default=timezone.now)
 
     class Meta:
         verbose_name = "appartenance"
+        verbose_name_plural = "appartenances"
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
         ]
@@ -189,6 +196,14 @@ class Cohort(models.Model):
         "échéance", null=True, blank=True,
         help_text="Date à laquelle le groupe doit avoir terminé le parcours : rappels à J-7 et J-1.",
     )
+    # Co-trainers: who may open the group's pages (with the organisation's managers, see
+    # elearning.access.cohorts_for). Only trainers of the same organisation are added.
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="trained_cohorts", verbose_name="formateur·rices",
+    )
+    # An archived group leaves the trainers' active list; nothing of it is deleted, and new
+    # results no longer count for it (elearning.accounts.current_cohort_id).
+    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -202,6 +217,37 @@ class Cohort(models.Model):
 
     def get_join_url(self):
         return reverse("join", args=[self.join_code])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Invitation(models.Model):
+    """An e-mail invited to join an organisation as trainer or manager, before that person
+    has an account. The link sent is signed and expires (elearning.memberships); accepting
+    creates the account and the membership, and deletes the invitation (the membership keeps
+    the fact; the e-mail of someone who never answers is kept only until the invitation is
+    withdrawn)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations",
+                                     verbose_name="organisation")
+    email = models.EmailField("adresse e-mail")
+    role = models.CharField("rôle", max_length=10, choices=Membership.Role.choices, default=Membership.Role.TRAINER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="invitée par")
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "invitation"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email", "role"], name="unique_invitation"),
+            models.CheckConstraint(condition=~Q(role="learner"), name="invitation_not_learner"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} — {self.organisation} ({self.get_role_display()})"
 
 
 class Enrolment(models.Model):
@@ -350,6 +396,10 @@ class LessonCompletion(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions", verbose_name="apprenant·e")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions", verbose_name="leçon")
+    # The group the learner was in when they finished the lesson: it counts there, and only
+    # there (see elearning.accounts.current_cohort_id).
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name="groupe")
     completed_at = models.DateTimeField("terminée le", default=timezone.now)
 
     class Meta:
@@ -477,7 +527,10 @@ class ConfidenceRating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4",
                                    violation_error_message="Le niveau de confiance va de 1 à 4."),
-            models.UniqueConstraint(fields=["user", "phase", "skill"], name="unique_confidence_rating"),
+            # Like quiz results, a rating belongs to the group it was given in.
+            models.UniqueConstraint(fields=["user", "phase", "skill", "cohort"], name="unique_confidence_rating_per_cohort"),
+            models.UniqueConstraint(fields=["user", "phase", "skill"], condition=Q(cohort__isnull=True),
+                                    name="unique_confidence_rating_without_cohort"),
         ]
         # Covers the cohort's before/after confidence means (elearning/training/reports.py).
         indexes = [models.Index(fields=["cohort", "phase", "skill", "value"], name="confidence_report_idx")]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from elearning.followup import urls as followup_urls
 from elearning.learn import dashboard, views
 from elearning.live import urls as live_urls
+from elearning.training import team
 
 handler400 = "elearning.views_errors.bad_request"
 handler404 = "elearning.views_errors.page_not_found"
@@ -38,6 +39,7 @@ urlpatterns = [
     path("comptes/inscription/<str:code>/", views.signup, name="signup_with_code"),
     path("comptes/activer/<str:token>/", views.activate, name="activate"),
     path("rejoindre/<str:code>/", views.join, name="join"),
+    path("comptes/invitation/<str:token>/", team.accept_invitation, name="accept_invitation"),
     path("comptes/connexion/", views.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),

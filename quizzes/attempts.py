@@ -172,8 +172,9 @@ def _extra_text(question) -> str:
 
 
 def _update_result(*, user, attempt: Attempt, cohort_id) -> None:
-    """Keep the learner's summary row: the best attempt counts for progress."""
-    result = QuizResult.objects.select_for_update().filter(user=user, quiz=attempt.quiz).first()
+    """Keep the learner's summary row for the group the attempt was made in: the best
+    attempt counts for progress."""
+    result = QuizResult.objects.select_for_update().filter(user=user, quiz=attempt.quiz, cohort_id=cohort_id).first()
     if result is None:
         QuizResult.objects.create(
             user=user, quiz=attempt.quiz, cohort_id=cohort_id, best_attempt=attempt,
@@ -183,7 +184,6 @@ def _update_result(*, user, attempt: Attempt, cohort_id) -> None:
         return
     result.attempts_count += 1
     result.last_submitted_at = attempt.submitted_at
-    result.cohort_id = cohort_id
     if attempt.score > result.best_score or (attempt.passed and not result.passed):
         result.best_attempt = attempt
         result.best_score = attempt.score

@@ -527,12 +527,16 @@ class AnswerOption(models.Model):
 
 
 class QuizResult(models.Model):
-    """Per-learner summary of a quiz (kept apart from the per-try rows): the best attempt
-    counts for progress."""
+    """Summary of a learner's attempts at a quiz made in one group (kept apart from the
+    per-try rows): results belong to the group in which they were made, so a learner in two
+    groups has one row per group, and a group's reports read only its own rows. The
+    learner's own progress reads every row (passed in any group is passed; see
+    `elearning.progress`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="quiz_results", verbose_name="apprenant·e")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="results", verbose_name="quiz")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="groupe")
+    # PROTECT: a group that holds results is archived, never deleted (its figures stay true).
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="groupe")
     best_attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+", verbose_name="meilleure tentative")
     best_score = models.FloatField("meilleur score")
     passed = models.BooleanField("réussi")
@@ -542,7 +546,12 @@ class QuizResult(models.Model):
 
     class Meta:
         verbose_name = "résultat"
-        constraints = [models.UniqueConstraint(fields=["user", "quiz"], name="unique_quiz_result")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz", "cohort"], name="unique_quiz_result_per_cohort"),
+            # NULL never equals NULL in a unique index: results made outside any group need their own.
+            models.UniqueConstraint(fields=["user", "quiz"], condition=Q(cohort__isnull=True),
+                                    name="unique_quiz_result_without_cohort"),
+        ]
         # Covers the trainer reports: a cohort's results per quiz, in score order (median).
         indexes = [models.Index(fields=["cohort", "quiz", "best_score", "passed", "best_attempt"],
                                 name="quizresult_report_idx")]

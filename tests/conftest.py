@@ -40,14 +40,21 @@ def make_org(slug="org-a", name="Organisation A"):
     return Organisation.objects.create(slug=slug, name=name)
 
 
-def make_cohort(org, name="Groupe 1"):
-    return Cohort.objects.create(organisation=org, name=name)
+def make_cohort(org, name="Groupe 1", *, trainers=None):
+    """A group trained by `trainers` (by default every trainer the organisation has now,
+    as the migration to co-trainers left existing groups)."""
+    cohort = Cohort.objects.create(organisation=org, name=name)
+    if trainers is None:
+        trainers = User.objects.filter(memberships__organisation=org, memberships__role=Membership.Role.TRAINER)
+    cohort.trainers.add(*trainers)
+    return cohort
 
 
 def enrol(user, cohort, role=Membership.Role.LEARNER):
     from elearning.accounts import join_cohort
 
     if role == Membership.Role.TRAINER:
+        cohort.trainers.add(user)
         return Membership.objects.get_or_create(user=user, organisation=cohort.organisation, role=role)[0]
     return join_cohort(user=user, cohort=cohort)
 
@@ -126,12 +133,23 @@ def learner_client(learner):
 # --- Trainer reports (issue 6) -------------------------------------------------------------
 
 
-def make_trainer(org, email="formatrice@example.test", **fields):
-    """A user with the trainer role in `org`."""
+def make_trainer(org, email="formatrice@example.test", *, cohorts=None, **fields):
+    """A user with the trainer role in `org`, training `cohorts` (by default every group the
+    organisation has now)."""
     fields.setdefault("first_name", "Fatou")
     fields.setdefault("last_name", "Diallo")
     user = make_user(email, **fields)
     Membership.objects.create(user=user, organisation=org, role=Membership.Role.TRAINER)
+    user.trained_cohorts.add(*(Cohort.objects.filter(organisation=org) if cohorts is None else cohorts))
+    return user
+
+
+def make_manager(org, email="responsable@example.test", **fields):
+    """A user with the manager role in `org` (and no trainer role)."""
+    fields.setdefault("first_name", "Nadia")
+    fields.setdefault("last_name", "Benali")
+    user = make_user(email, **fields)
+    Membership.objects.create(user=user, organisation=org, role=Membership.Role.MANAGER)
     return user
 
 

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from elearning.csv_export import escape_cell
 from tests.conftest import (
@@ -46,7 +47,8 @@ def test_learner_export_is_excel_ready_utf8_with_bom_and_semicolons(setup):
     response = client.get(f"/formation/groupes/{cohort.pk}/export.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="groupe-{cohort.pk}-apprenants.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="groupe-1-apprenants-{today}.csv"'
     assert "no-store" in response["Cache-Control"]
     raw = download(response)
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -94,7 +96,8 @@ def test_item_export_has_one_row_per_question(setup):
     enrol(learner, cohort)
     answer_quiz(learner, scenario, {"scenario-dec": ["a"]})
     response = client.get(f"/formation/groupes/{cohort.pk}/questions.csv")
-    assert response["Content-Disposition"] == f'attachment; filename="groupe-{cohort.pk}-questions.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="groupe-1-questions-{today}.csv"'
     raw = download(response)
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = [line.split(";") for line in raw.decode("utf-8-sig").split("\r\n") if line]

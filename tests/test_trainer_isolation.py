@@ -1,13 +1,14 @@
-"""Strict isolation: a trainer sees only the organisations where they train. Every trainer
-URL, swept with another organisation's cohort, learner and organisation ids, answers 404;
-learners never reach a trainer page."""
+"""Strict isolation: a trainer sees only the groups they train (a manager: every group of
+their organisation). Every trainer URL, swept with another organisation's cohort, learner,
+trainer, invitation and organisation ids, answers 404; a trainer outside a group, or who is
+not a manager, gets 404 on its pages or the team pages; learners never reach a trainer page."""
 import re
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern
 
-from elearning.models import Cohort, Enrolment
+from elearning.models import Cohort, Enrolment, Invitation, Membership
 from elearning.training import urls as urls_trainer
 from tests.conftest import (
     answer_quiz,
@@ -19,6 +20,10 @@ from tests.conftest import (
     make_trainer,
     make_user,
 )
+
+# URLs that only act on POST: with the right ids, a GET goes back to their page.
+POST_ONLY = {"trainer_cohort_archive", "trainer_cotrainer_add", "trainer_cotrainer_remove",
+             "trainer_invitation_cancel"}
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +47,13 @@ def world():
     org_a, org_b = make_org("org-a", "Organisation A"), make_org("org-b", "Organisation B")
     cohort_a, cohort_b = make_cohort(org_a, "Groupe A"), make_cohort(org_b, "Groupe B secret")
     trainer_a = make_trainer(org_a, "formatrice-a@example.test")
-    make_trainer(org_b, "formateur-b@example.test")
+    Membership.objects.create(user=trainer_a, organisation=org_a, role=Membership.Role.MANAGER)
+    cotrainer_a = make_trainer(org_a, "cotrainer-a@example.test")
+    # A trainer of organisation A who does not train group A, and manages nothing.
+    colleague_a = make_trainer(org_a, "collegue-a@example.test", cohorts=[])
+    trainer_b = make_trainer(org_b, "formateur-b@example.test")
+    invitation_a = Invitation.objects.create(organisation=org_a, email="invitee-a@example.test")
+    invitation_b = Invitation.objects.create(organisation=org_b, email="invitee-b@example.test")
     learner_a = make_user("a@example.test", first_name="Alice", last_name="Alpha")
     learner_b = make_user("b@example.test", first_name="Bérénice", last_name="Bêta")
     enrol(learner_a, cohort_a)
@@ -53,6 +64,8 @@ def world():
     return {
         "trainer_a": trainer_a, "learner_a": learner_a, "learner_b": learner_b,
         "org_a": org_a, "org_b": org_b, "cohort_a": cohort_a, "cohort_b": cohort_b,
+        "cotrainer_a": cotrainer_a, "colleague_a": colleague_a, "trainer_b": trainer_b,
+        "invitation_a": invitation_a, "invitation_b": invitation_b,
     }
 
 
@@ -63,11 +76,22 @@ def client_for(user):
 
 
 def own_ids(world):
-    return {"cohort_id": world["cohort_a"].pk, "user_id": world["learner_a"].pk, "organisation_id": world["org_a"].pk}
+    return {"cohort_id": world["cohort_a"].pk, "user_id": world["learner_a"].pk, "organisation_id": world["org_a"].pk,
+            "trainer_id": world["cotrainer_a"].pk, "invitation_id": world["invitation_a"].pk}
 
 
 def other_ids(world):
-    return {"cohort_id": world["cohort_b"].pk, "user_id": world["learner_b"].pk, "organisation_id": world["org_b"].pk}
+    return {"cohort_id": world["cohort_b"].pk, "user_id": world["learner_b"].pk, "organisation_id": world["org_b"].pk,
+            "trainer_id": world["trainer_b"].pk, "invitation_id": world["invitation_b"].pk}
+
+
+def organisation_b_is_untouched(world):
+    cohort_b = Cohort.objects.get(pk=world["cohort_b"].pk)
+    assert cohort_b.name == "Groupe B secret" and cohort_b.archived_at is None
+    assert Membership.objects.filter(user=world["trainer_b"], organisation=world["org_b"],
+                                     role=Membership.Role.TRAINER).exists()
+    assert list(cohort_b.trainers.all()) == [world["trainer_b"]]
+    assert Invitation.objects.filter(pk=world["invitation_b"].pk).exists()
 
 
 def with_ids(pattern):
@@ -78,7 +102,9 @@ def test_sweep_covers_every_trainer_url():
     """A new trainer URL joins the sweep automatically; this guards that it carries ids we know."""
     names = {p.name for p in PATTERNS}
     assert {"trainer_cohort", "trainer_items", "trainer_export_learners", "trainer_export_items",
-            "trainer_cohort_code", "trainer_remove_learner", "trainer_organisation"} <= names
+            "trainer_cohort_code", "trainer_remove_learner", "trainer_organisation", "trainer_team",
+            "trainer_team_remove", "trainer_invitation_cancel", "trainer_learner", "trainer_cohort_settings",
+            "trainer_cohort_archive", "trainer_cotrainer_add", "trainer_cotrainer_remove", "trainer_archived"} <= names
 
 
 @pytest.mark.parametrize("pattern", [p for p in PATTERNS if with_ids(p)], ids=lambda p: p.name)
@@ -87,8 +113,10 @@ def test_another_organisations_ids_answer_404(world, pattern, method):
     """Trainer A tries organisation B's cohort, learner and organisation: 404, nothing changes."""
     client = client_for(world["trainer_a"])
     code = world["cohort_b"].join_code
-    response = getattr(client, method)(url_for(pattern, other_ids(world)), {"action": "renouveler"})
+    data = {"action": "renouveler", "name": "Renommé", "email": "pirate@example.test", "user": world["trainer_a"].pk}
+    response = getattr(client, method)(url_for(pattern, other_ids(world)), data)
     assert response.status_code == 404
+    organisation_b_is_untouched(world)
     assert "Groupe B secret" not in response.content.decode() if not response.streaming else True
     cohort_b = Cohort.objects.get(pk=world["cohort_b"].pk)
     assert cohort_b.join_code == code and cohort_b.join_open
@@ -108,7 +136,8 @@ def test_own_cohort_with_a_stranger_learner_answers_404(world, pattern, method):
 @pytest.mark.parametrize("pattern", [p for p in PATTERNS if with_ids(p)], ids=lambda p: p.name)
 def test_ids_that_do_not_exist_answer_404_too(world, pattern):
     client = client_for(world["trainer_a"])
-    assert client.get(url_for(pattern, {"cohort_id": 99999, "user_id": 99999, "organisation_id": 99999})).status_code == 404
+    ids = {"cohort_id": 99999, "user_id": 99999, "organisation_id": 99999, "trainer_id": 99999, "invitation_id": 99999}
+    assert client.get(url_for(pattern, ids)).status_code == 404
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.name)
@@ -141,6 +170,8 @@ def test_own_ids_work(world, pattern):
     if pattern.name == "trainer_cohort_code":
         response = client.post(url_for(pattern, own_ids(world)), {"action": "fermer"})
         assert response.status_code == 302
+    elif pattern.name in POST_ONLY:
+        assert client.get(url_for(pattern, own_ids(world))).status_code == 302
     else:
         assert client.get(url_for(pattern, own_ids(world))).status_code == 200
 
@@ -149,3 +180,43 @@ def test_exports_hold_only_the_cohorts_learners(world):
     client = client_for(world["trainer_a"])
     text = b"".join(client.get(f"/formation/groupes/{world['cohort_a'].pk}/export.csv").streaming_content).decode()
     assert "Alice" in text and "Bérénice" not in text and "formatrice-a" not in text
+
+
+COHORT_PATTERNS = [p for p in PATTERNS if "<int:cohort_id>" in str(p.pattern)]
+TEAM_PATTERNS = [p for p in PATTERNS if "/equipe/" in str(p.pattern)]
+
+
+@pytest.mark.parametrize("pattern", COHORT_PATTERNS, ids=lambda p: p.name)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_trainer_outside_the_group_gets_404(world, pattern, method):
+    """A trainer of the same organisation who does not train group A (and manages nothing)
+    cannot open any of its pages, nor change it."""
+    client = client_for(world["colleague_a"])
+    data = {"action": "archiver", "name": "Renommé", "user": world["colleague_a"].pk}
+    assert getattr(client, method)(url_for(pattern, own_ids(world)), data).status_code == 404
+    cohort_a = Cohort.objects.get(pk=world["cohort_a"].pk)
+    assert cohort_a.name == "Groupe A" and cohort_a.archived_at is None
+    assert not cohort_a.trainers.filter(pk=world["colleague_a"].pk).exists()
+
+
+@pytest.mark.parametrize("pattern", TEAM_PATTERNS, ids=lambda p: p.name)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_team_pages_are_for_managers_only(world, pattern, method):
+    """A trainer who is not a manager of organisation A gets 404 on its team pages; nobody
+    is appointed, removed or uninvited."""
+    client = client_for(world["cotrainer_a"])
+    response = getattr(client, method)(url_for(pattern, own_ids(world)), {"email": "pirate@example.test"})
+    assert response.status_code == 404
+    assert not Invitation.objects.filter(email="pirate@example.test").exists()
+    assert Invitation.objects.filter(pk=world["invitation_a"].pk).exists()
+    assert Membership.objects.filter(user=world["cotrainer_a"], role=Membership.Role.TRAINER).exists()
+
+
+def test_a_manager_sees_every_group_of_the_organisation(world):
+    """The manager opens a group they do not train; the group is listed in « Mes groupes »."""
+    hidden = Cohort.objects.create(organisation=world["org_a"], name="Groupe de la collègue")
+    hidden.trainers.add(world["colleague_a"])
+    client = client_for(world["trainer_a"])
+    assert client.get(f"/formation/groupes/{hidden.pk}/").status_code == 200
+    assert "Groupe de la collègue" in client.get("/formation/groupes/").content.decode()
+    assert "Groupe de la collègue" not in client_for(world["cotrainer_a"]).get("/formation/groupes/").content.decode()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from elearning import mail
-from elearning.access import trainer_cohort_or_404, trainer_required
+from elearning.access import cohort_for_trainer, trainer_required
 from elearning.followup.forms import DeadlineForm, InvitationForm
 from elearning.followup.invitations import invitation_rows, invite, parse
 from elearning.followup.reminders import late_learners
@@ -17,7 +17,7 @@ from quizzes.models import Attempt
 @trainer_required
 def deadline(request, cohort_id):
     """Set the group's target date; after it, who has not finished."""
-    cohort = trainer_cohort_or_404(request.user, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     form = DeadlineForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -36,7 +36,7 @@ def deadline(request, cohort_id):
 @trainer_required
 def invitations(request, cohort_id):
     """Paste up to 200 addresses; each gets the group's join link; invited / joined."""
-    cohort = trainer_cohort_or_404(request.user, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     form = InvitationForm(request.POST or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -57,7 +57,7 @@ def invitations(request, cohort_id):
 @trainer_required
 def cohort_retention(request, cohort_id):
     """The group's retention: before → after → +30 → +90 days per skill, first attempts."""
-    cohort = trainer_cohort_or_404(request.user, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     rows = retention(Attempt.objects.filter(user__enrolments__cohort=cohort))
     return render(request, "followup/retention.html", {
         "cohort": cohort, "rows": rows, "charts": retention_charts(rows, f"groupe-{cohort.pk}"), "show_people": True,

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from elearning import svg
-from elearning.access import trainer_cohort_or_404, trainer_required
+from elearning.access import cohort_for_trainer, trainer_required
 from elearning.csv_export import csv_response, percent_cell
 from elearning.live.forms import JoinForm, StartForm
 from elearning.live.models import LiveSession, Participant, Vote
@@ -52,7 +52,7 @@ def _question(session: LiveSession):
 
 
 def _session_for_trainer(request, cohort_id, session_id) -> LiveSession:
-    cohort = trainer_cohort_or_404(request.user, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     return get_object_or_404(LiveSession.objects.select_related("cohort"), pk=session_id, cohort=cohort)
 
 
@@ -86,7 +86,7 @@ def _live_context(session: LiveSession, state_url: str, *, trainer: bool = False
 @trainer_required
 def session_list(request, cohort_id):
     """Start a session on a quiz, and the cohort's past sessions with their summaries."""
-    cohort = trainer_cohort_or_404(request.user, cohort_id)
+    cohort = cohort_for_trainer(request.user, cohort_id)
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

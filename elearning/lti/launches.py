@@ -110,9 +110,11 @@ def complete_launch(lti_launch: LtiLaunch) -> LaunchResult:
         cohort = _cohort(lti_launch)
         instructor = _is_instructor(lti_launch)
         if instructor:
-            # The trainer pages open to the organisation's trainers; the grant records which
-            # platform course made this person a trainer.
+            # A group's pages open to its trainers (elearning.access.cohorts_for): the
+            # platform's instructor trains the group of the platform course; the grant records
+            # which platform course made this person a trainer.
             Membership.objects.get_or_create(user=user, organisation=cohort.organisation, role=Membership.Role.TRAINER)
+            cohort.trainers.add(user)
             InstructorGrant.objects.get_or_create(user=user, cohort=cohort)
         else:
             join_cohort(user=user, cohort=cohort)

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
+from elearning.accounts import current_cohort_id
 from elearning.models import Course, Lesson, LessonCompletion, Module, Status
 from quizzes.models import Question, Quiz, QuizResult
 
@@ -34,7 +35,9 @@ def mark_lesson_done(*, user, lesson: Lesson) -> LessonCompletion:
     """Record that `user` finished `lesson`. Idempotent: a second call changes nothing."""
     try:
         with transaction.atomic():
-            completion, _ = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+            completion, _ = LessonCompletion.objects.get_or_create(
+                user=user, lesson=lesson, defaults={"cohort_id": current_cohort_id(user)}
+            )
     except IntegrityError:  # two concurrent clicks: the other one won
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
     return completion
@@ -259,6 +262,10 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
         .filter(Q(quiz_id__in=quiz_ids) | Q(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]))
         .values_list("quiz_id", "quiz__kind", "passed", "best_score", "attempts_count")
     ):
+        # One row per group the learner answered in: passed in any group is passed.
+        if quiz_id in results:
+            was_passed, was_best, was_attempts = results[quiz_id]
+            passed, best_score, attempts = passed or was_passed, max(best_score, was_best), attempts + was_attempts
         results[quiz_id] = (passed, best_score, attempts)
         if kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
             self_kinds_done.add(kind)

@@ -30,18 +30,19 @@ def confidence_recorded(*, user, phase: str) -> bool:
 
 
 def record_confidence(*, user, phase: str, ratings: dict[str, int]) -> None:
-    """Store the three ratings of one phase; a second sending replaces the first."""
+    """Store the three ratings of one phase, for the learner's current group; a second
+    sending in the same group replaces the first."""
     cohort_id = current_cohort_id(user)
     with transaction.atomic():
         for skill, value in ratings.items():
             try:
                 with transaction.atomic():
                     ConfidenceRating.objects.update_or_create(
-                        user=user, phase=phase, skill=skill,
-                        defaults={"value": value, "cohort_id": cohort_id},
+                        user=user, phase=phase, skill=skill, cohort_id=cohort_id, defaults={"value": value},
                     )
             except IntegrityError:
-                ConfidenceRating.objects.filter(user=user, phase=phase, skill=skill).update(value=value)
+                ConfidenceRating.objects.filter(user=user, phase=phase, skill=skill, cohort_id=cohort_id).update(
+                    value=value)
 
 
 @dataclass
@@ -99,7 +100,8 @@ def comparison(user) -> list[SkillComparison]:
         .annotate(mean=Avg("score"))
     }
     confidence = {
-        (r.phase, r.skill): r.value for r in ConfidenceRating.objects.filter(user=user)
+        # One row per group the learner rated in: the latest rating speaks for them.
+        (r.phase, r.skill): r.value for r in ConfidenceRating.objects.filter(user=user).order_by("created_at", "pk")
     }
     return [
         SkillComparison(

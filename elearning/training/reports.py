@@ -6,12 +6,18 @@ window functions, correlated subqueries), never a loop that queries per learner.
 the query counts (tests/test_trainer_reports.py) and `manage.py bench` measures the time
 against hand-written SQL.
 
-Which rows count:
+Which rows count — results belong to the group in which they were made:
+- every result row carries the group the learner was in when they made it, copied at write
+  time (`Attempt.cohort`, `QuizResult.cohort` — one summary row per learner, quiz and group
+  —, `LessonCompletion.cohort`, `ConfidenceRating.cohort`; the rule that picks the group is
+  `elearning.accounts.current_cohort_id`). A group's reports read only its own rows: a
+  learner who joins a second group brings nothing done before, and the first group keeps
+  what was done there;
 - the roster is the cohort's enrolments: a learner removed from the group, or whose account
-  was deleted, leaves it (funnel, learner table);
-- quiz statistics, before/after gains and item analysis come from the rows that carry the
-  cohort, copied when the learner answered (`QuizResult.cohort`, `ConfidenceRating.cohort`):
-  they stay right when an account is deleted;
+  was deleted, leaves it (funnel, learner table), but what they did there stays in the quiz
+  statistics, before/after gains and item analysis (rows that carry the cohort);
+- the certificate is the person's: the table says whether the learner holds one, whatever
+  the group they finished in;
 - quiz statistics and item analysis read each learner's best attempt, the one that counts
   for progress: what the group has understood once it has practised;
 - completion follows the rule of `elearning.progress` (published lessons done, published
@@ -168,11 +174,11 @@ def _learner_expression(shape: CourseShape, name: str):
     if empty.get(name):
         # A cast, not a bare NULL: PostgreSQL refuses a constant in ORDER BY.
         return Value(0) if name in ("lessons_done", "quizzes_passed") else Cast(Value(None), FloatField())
-    learner = OuterRef("user_id")
+    learner, group = OuterRef("user_id"), OuterRef("cohort_id")
     if name in ("lessons_done", "last_lesson_at", "started"):
-        completions = LessonCompletion.objects.filter(user_id=learner)
+        completions = LessonCompletion.objects.filter(user_id=learner, cohort_id=group)
     if name in ("quizzes_passed", "mean_score", "final_score", "last_quiz_at", "started"):
-        results = QuizResult.objects.filter(user_id=learner)
+        results = QuizResult.objects.filter(user_id=learner, cohort_id=group)
     match name:
         case "lessons_done":
             return Coalesce(_per_learner(completions.filter(lesson_id__in=shape.lesson_ids), Count("pk")), 0)
@@ -215,7 +221,7 @@ def _roster(shape: CourseShape, names=LEARNER_VALUES, *, quiz_columns: bool = Fa
     if derived:
         queryset = queryset.annotate(**derived)
     if quiz_columns:
-        results = QuizResult.objects.filter(user_id=OuterRef("user_id"))
+        results = QuizResult.objects.filter(user_id=OuterRef("user_id"), cohort_id=OuterRef("cohort_id"))
         queryset = queryset.annotate(**{
             f"quiz_{quiz.id}": Subquery(results.filter(quiz_id=quiz.id).values("best_score")[:1])
             for quiz in shape.quizzes

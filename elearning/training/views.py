@@ -1,21 +1,28 @@
 """Trainer pages: cohorts, their join code, and what a group has understood.
 
-Every page is behind `trainer_required` (anyone else gets a 404), and every object in a URL
-is looked up *through* the trainer's organisations: another organisation's cohort, learner
-or export answers 404, exactly like an id that does not exist. The aggregates live in
-`elearning.reports`; views check access, call, and render.
+Every page is behind `trainer_required` (anyone else gets a 404), and every group in a URL
+is looked up through `elearning.access.cohort_for_trainer` (the group's co-trainers and the
+organisation's managers): another organisation's cohort, learner or export answers 404,
+exactly like an id that does not exist. The aggregates live in `elearning.training.reports`;
+views check access, call, and render.
 """
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from elearning import roster, svg
-from elearning.access import trainer_organisations, trainer_required
-from elearning.csv_export import csv_response, percent_cell
+from elearning.access import (
+    cohort_for_trainer,
+    cohorts_for,
+    organisation_for_staff,
+    staff_organisations,
+    trainer_required,
+)
+from elearning.csv_export import csv_response, dated_filename, percent_cell
 from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
 from elearning.templatetags.reperes import decimal_fr, percent, points
 from elearning.training import reports
@@ -24,9 +31,12 @@ from elearning.training.forms import CodeActionForm, CohortForm, LearnerFilterFo
 # --- Write paths: one function per event ------------------------------------------------------
 
 
+@transaction.atomic
 def create_cohort(*, organisation: Organisation, name: str, created_by) -> Cohort:
-    """A new cohort, open to sign-ups, with a fresh join code."""
-    return Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
+    """A new cohort, open to sign-ups, with a fresh join code; its creator trains it."""
+    cohort = Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
+    cohort.trainers.add(created_by)
+    return cohort
 
 
 def set_join_open(*, cohort: Cohort, is_open: bool) -> None:
@@ -63,13 +73,7 @@ def remove_learner(*, enrolment: Enrolment) -> None:
 
 
 def _cohort_or_404(request, cohort_id) -> Cohort:
-    return get_object_or_404(
-        Cohort.objects.select_related("organisation").filter(
-            organisation__memberships__user=request.user,
-            organisation__memberships__role=Membership.Role.TRAINER,
-        ),
-        pk=cohort_id,
-    )
+    return cohort_for_trainer(request.user, cohort_id)
 
 
 def _join_link(request, cohort: Cohort) -> str:
@@ -86,9 +90,12 @@ def _render(request, template, context):
 
 @trainer_required
 def cohort_list(request):
-    """« Mes groupes » : the cohorts of each organisation where the user trains, and a form
-    to create one."""
-    organisations = trainer_organisations(request.user).order_by("name")
+    """« Mes groupes » : the active groups the user trains (all of them for a manager), by
+    organisation, and a form to create one."""
+    organisations = staff_organisations(request.user).annotate(
+        managed=Exists(Membership.objects.filter(user=request.user, organisation=OuterRef("pk"),
+                                                 role=Membership.Role.MANAGER))
+    ).order_by("name")
     form = CohortForm(organisations, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = create_cohort(organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
@@ -97,17 +104,22 @@ def cohort_list(request):
         return redirect("trainer_cohort", cohort_id=cohort.pk)
     organisation_list = form.organisations
     cohorts = (
-        Cohort.objects.filter(organisation__in=[o.pk for o in organisation_list])
+        cohorts_for(request.user).filter(organisation__in=[o.pk for o in organisation_list])
         .annotate(learners=Count("enrolments"))
         .order_by("name", "pk")
     )
     by_organisation = {o.pk: [] for o in organisation_list}
-    for cohort in cohorts:
+    has_archived = False
+    for cohort in cohorts:  # archived groups are fetched too (same query), only to offer their list
+        if cohort.is_archived:
+            has_archived = True
+            continue
         cohort.join_link = _join_link(request, cohort)
         by_organisation[cohort.organisation_id].append(cohort)
     return _render(request, "trainer/cohort_list.html", {
         "organisations": [(o, by_organisation[o.pk]) for o in organisation_list],
         "form": form,
+        "has_archived": has_archived,
     })
 
 
@@ -259,7 +271,7 @@ def export_learners(request, cohort_id):
                 row.last_activity, *[percent_cell(score) for score in row.quiz_scores],
             ]
 
-    return csv_response(header, rows(), filename=f"groupe-{cohort.pk}-apprenants.csv")
+    return csv_response(header, rows(), filename=dated_filename(cohort.name, "apprenants"))
 
 
 @trainer_required
@@ -275,7 +287,7 @@ def export_items(request, cohort_id):
          item.top_wrong.text if item.top_wrong else "", percent_cell(item.top_wrong.rate) if item.top_wrong else None]
         for item in analysis.items
     )
-    return csv_response(header, rows, filename=f"groupe-{cohort.pk}-questions.csv")
+    return csv_response(header, rows, filename=dated_filename(cohort.name, "questions"))
 
 
 @trainer_required
@@ -329,11 +341,13 @@ def cohort_code(request, cohort_id):
 @trainer_required
 def organisation_overview(request, organisation_id):
     """All the cohorts of one organisation, side by side."""
-    organisation = get_object_or_404(trainer_organisations(request.user), pk=organisation_id)
+    organisation = organisation_for_staff(request.user, organisation_id)
     shape = reports.course_shape()
     summaries = reports.organisation_overview(organisation, shape)
     return _render(request, "trainer/organisation_overview.html", {
         "organisation": organisation,
+        # Every group's figures are shown; only the groups the user may open are links.
+        "visible_ids": set(cohorts_for(request.user).filter(organisation=organisation).values_list("pk", flat=True)),
         "summaries": summaries,
         "totals": reports.organisation_totals(summaries),
         "has_final": bool(shape.final_quiz_ids),

@@ -4,6 +4,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from elearning.models import Cohort, Membership
 from quizzes.attempts import load_quiz, submit
@@ -101,7 +102,7 @@ def test_trainer_creates_a_group_reads_results_and_item_analysis_and_exports(pag
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
     download = download_info.value
-    assert download.suggested_filename == f"groupe-{cohort.pk}-apprenants.csv"
+    assert download.suggested_filename == f"cpe-du-bassin-mars-apprenants-{timezone.localdate().isoformat()}.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("Nom") and "Progression (%)" in lines[0]

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes. Comptes (mot de passe « {PASSWORD} ») :"))
         for line in [
             "  admin@demo.test (superutilisateur)", "  editrice@demo.test (éditrice de contenu)",
-            "  formatrice.nord@demo.test, formateur.sud@demo.test (formateur·rices)",
+            "  formatrice.nord@demo.test, formateur.sud@demo.test (formateur·rices et responsables d'équipe)",
             "  apprenant1.nord@demo.test … apprenant12.nord@demo.test",
             "  apprenant1.sud@demo.test … apprenant12.sud@demo.test",
         ]:
@@ -64,9 +64,12 @@ class Command(BaseCommand):
             org, _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
             trainer = self._user(trainer_email, first_name=first, last_name=last, departement=dep)
             Membership.objects.get_or_create(user=trainer, organisation=org, role=Membership.Role.TRAINER)
+            # The demo trainers also manage their organisation's team (page « Équipe de formation »).
+            Membership.objects.get_or_create(user=trainer, organisation=org, role=Membership.Role.MANAGER)
             cohort = Cohort.objects.filter(organisation=org, name=cohort_name).first()
             if cohort is None:
                 cohort = Cohort.objects.create(organisation=org, name=cohort_name, created_by=trainer)
+            cohort.trainers.add(trainer)
             rng = random.Random(slug)
             for i in range(1, 13):
                 email = f"apprenant{i}.{suffix}@demo.test"

@@ -210,6 +210,7 @@ class Builder:
         Membership.objects.create(user=trainer, organisation=org, role=Membership.Role.TRAINER)
         small = Cohort.objects.create(organisation=org, name="Petit groupe (10)", join_code="BANCPTIT")
         big = Cohort.objects.create(organisation=org, name="Grand groupe (10 000)", join_code="BANCGRND")
+        trainer.trained_cohorts.add(small, big)
         course = Course.objects.order_by("pk").first()
         lessons = list(Lesson.objects.published().filter(module__status=Status.PUBLISHED, module__course=course)
                        .select_related("module").order_by("module__order", "order"))
@@ -259,7 +260,8 @@ class Builder:
             done = min(len(lessons), int(ability * (len(lessons) + 6)))
             for lesson in lessons[:done]:
                 moment += timedelta(minutes=rng.randrange(5, 60))
-                completions.append(LessonCompletion(user_id=user_id, lesson=lesson, completed_at=moment))
+                completions.append(LessonCompletion(user_id=user_id, lesson=lesson, cohort=cohort,
+                                                    completed_at=moment))
             passed_all = True
             final_score = None
             for content in quizzes:
@@ -457,7 +459,8 @@ class Measure:
 
     def sql_floor(self, cohort) -> float:
         """The dashboard's aggregates as hand-written SQL on the same data: course shape,
-        funnel, per-quiz statistics with the median, before/after, one page of the table."""
+        funnel, per-quiz statistics with the median, before/after, one page of the table.
+        Like the reports, only the rows made in the group count (`cohort_id = e.cohort_id`)."""
 
         def run():
             with connection.cursor() as cursor:
@@ -483,11 +486,11 @@ class Measure:
                     FROM (
                       SELECT
                         (SELECT COUNT(*) FROM elearning_lessoncompletion c
-                          WHERE c.user_id = e.user_id AND c.lesson_id IN ({lessons_in})) AS lessons,
+                          WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id AND c.lesson_id IN ({lessons_in})) AS lessons,
                         (SELECT COUNT(*) FROM quizzes_quizresult r
-                          WHERE r.user_id = e.user_id AND r.quiz_id IN ({quizzes_in}) AND r.passed) AS passed,
-                        (EXISTS (SELECT 1 FROM elearning_lessoncompletion c WHERE c.user_id = e.user_id)
-                          OR EXISTS (SELECT 1 FROM quizzes_quizresult r WHERE r.user_id = e.user_id)) AS started,
+                          WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id AND r.quiz_id IN ({quizzes_in}) AND r.passed) AS passed,
+                        (EXISTS (SELECT 1 FROM elearning_lessoncompletion c WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id)
+                          OR EXISTS (SELECT 1 FROM quizzes_quizresult r WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id)) AS started,
                         EXISTS (SELECT 1 FROM elearning_certificate t
                           WHERE t.user_id = e.user_id AND t.course_id = %s) AS cert
                       FROM elearning_enrolment e WHERE e.cohort_id = %s
@@ -520,16 +523,16 @@ class Measure:
                 cursor.execute(f"""
                     SELECT e.user_id, u.first_name, u.last_name, u.email, u.profession, u.departement, e.joined_at,
                       (SELECT COUNT(*) FROM elearning_lessoncompletion c
-                        WHERE c.user_id = e.user_id AND c.lesson_id IN ({lessons_in})),
+                        WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id AND c.lesson_id IN ({lessons_in})),
                       (SELECT COUNT(*) FROM quizzes_quizresult r
-                        WHERE r.user_id = e.user_id AND r.quiz_id IN ({quizzes_in}) AND r.passed),
+                        WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id AND r.quiz_id IN ({quizzes_in}) AND r.passed),
                       (SELECT AVG(best_score) FROM quizzes_quizresult r
-                        WHERE r.user_id = e.user_id AND r.quiz_id IN ({quizzes_in})),
+                        WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id AND r.quiz_id IN ({quizzes_in})),
                       (SELECT MAX(best_score) FROM quizzes_quizresult r
-                        WHERE r.user_id = e.user_id AND r.quiz_id IN ({finals_in})),
+                        WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id AND r.quiz_id IN ({finals_in})),
                       EXISTS (SELECT 1 FROM elearning_certificate t WHERE t.user_id = e.user_id AND t.course_id = %s),
-                      MAX(COALESCE((SELECT MAX(last_submitted_at) FROM quizzes_quizresult r WHERE r.user_id = e.user_id), ''),
-                          COALESCE((SELECT MAX(completed_at) FROM elearning_lessoncompletion c WHERE c.user_id = e.user_id), ''))
+                      MAX(COALESCE((SELECT MAX(last_submitted_at) FROM quizzes_quizresult r WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id), ''),
+                          COALESCE((SELECT MAX(completed_at) FROM elearning_lessoncompletion c WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id), ''))
                     FROM elearning_enrolment e JOIN elearning_user u ON u.id = e.user_id
                     WHERE e.id IN (
                       SELECT e2.id FROM elearning_enrolment e2 JOIN elearning_user u2 ON u2.id = e2.user_id
