@@ -134,9 +134,12 @@ def test_lessons_and_ratings_carry_their_group_too(world):
     enrol(camille, first)
     mark_lesson_done(user=camille, lesson=lessons[0])
     record_confidence(user=camille, phase=Phase.BEFORE, ratings={"reperer": 1, "decider": 1, "dire": 1})
+    record_confidence(user=camille, phase=Phase.AFTER, ratings={"reperer": 2, "decider": 2, "dire": 2})
     later(enrol(camille, second), 1)
     mark_lesson_done(user=camille, lesson=lessons[0])  # already done: stays Printemps's
     record_confidence(user=camille, phase=Phase.BEFORE, ratings={"reperer": 3, "decider": 3, "dire": 3})
+    # Gains are paired (issue 12): a group's ratings count when both moments were given there.
+    record_confidence(user=camille, phase=Phase.AFTER, ratings={"reperer": 4, "decider": 4, "dire": 4})
     assert LessonCompletion.objects.get(user=camille).cohort == first
     gains_first = {g.skill: g for g in reports.skill_gains(first)}
     gains_second = {g.skill: g for g in reports.skill_gains(second)}
