@@ -50,7 +50,7 @@ def cohorts_for(user) -> QuerySet[Cohort]:
     role = Membership.objects.filter(user=user, organisation=OuterRef("organisation_id"))
     trains = Cohort.trainers.through.objects.filter(cohort=OuterRef("pk"), user=user)
     return Cohort.objects.filter(
-        Q(Exists(trains) & Exists(role.filter(role=Membership.Role.TRAINER)))
+        Q(Exists(trains) & Exists(role.filter(role__in=[Membership.Role.TRAINER, Membership.Role.PLATFORM_TRAINER])))
         | Q(Exists(role.filter(role=Membership.Role.MANAGER)))
     )
 
@@ -69,8 +69,10 @@ def organisation_for_manager(user, organisation_id) -> Organisation:
 
 
 def is_trainer(user) -> bool:
-    """Trainers and managers see the trainer pages (menu, « Mes groupes »)."""
-    return user.is_authenticated and Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+    """Trainers and managers see the trainer pages (menu, « Mes groupes »); so do the
+    instructors of an LMS course, for their platform courses' groups only."""
+    return user.is_authenticated and Membership.objects.filter(
+        user=user, role__in=[*STAFF_ROLES, Membership.Role.PLATFORM_TRAINER]).exists()
 
 
 def trainer_required(view):

@@ -154,6 +154,9 @@ class Membership(models.Model):
         LEARNER = "learner", "Apprenant·e"
         TRAINER = "trainer", "Formateur·rice"
         MANAGER = "manager", "Responsable de l'équipe de formation"
+        # An instructor who launched Repères from an LMS course (elearning/lti): sees the
+        # groups of their platform courses only — no organisation overview, no new groups.
+        PLATFORM_TRAINER = "plateforme", "Formateur·rice d'un cours de plateforme (ses groupes seulement)"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
                              verbose_name="personne")

@@ -158,6 +158,10 @@ def test_an_instructor_gets_the_trainer_view_of_that_group_and_a_learner_never_d
     assert platform.client.get(response["Location"]).status_code == 200
     grant = InstructorGrant.objects.get()
     assert grant.cohort == cohort
+    # That group only: not another group of the organisation, not the organisation's overview.
+    other = Cohort.objects.create(organisation=tool["org"], name="Autre groupe de l'académie")
+    assert platform.client.get(reverse("trainer_cohort", args=[other.pk])).status_code == 404
+    assert platform.client.get(reverse("trainer_organisation", args=[tool["org"].pk])).status_code == 404
     platform.client.logout()
     platform.launch(sub="eleve-2", roles=(LEARNER,))
     learner = PlatformAccount.objects.get(lti_user__sub="eleve-2").user

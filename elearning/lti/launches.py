@@ -110,10 +110,11 @@ def complete_launch(lti_launch: LtiLaunch) -> LaunchResult:
         cohort = _cohort(lti_launch)
         instructor = _is_instructor(lti_launch)
         if instructor:
-            # A group's pages open to its trainers (elearning.access.cohorts_for): the
-            # platform's instructor trains the group of the platform course; the grant records
-            # which platform course made this person a trainer.
-            Membership.objects.get_or_create(user=user, organisation=cohort.organisation, role=Membership.Role.TRAINER)
+            # A platform trainer opens the pages of the groups they are listed on, and nothing
+            # else of the organisation (elearning.access.cohorts_for: no overview, no new group);
+            # the grant records which platform course made them one.
+            Membership.objects.get_or_create(user=user, organisation=cohort.organisation,
+                                             role=Membership.Role.PLATFORM_TRAINER)
             cohort.trainers.add(user)
             InstructorGrant.objects.get_or_create(user=user, cohort=cohort)
         else:

@@ -34,12 +34,12 @@ def test_busy_and_error_pages_are_accessible(page, template, status, heading, li
 
 @pytest.mark.parametrize("url, status, heading", [
     ("/attestation/ab%00cd/", 400, "Demande incorrecte"),
-    ("/comptes/deconnexion/", 405, "Action non disponible à cette adresse"),
     ("/comptes/activer/lien-abime/", 400, "Ce lien n'est plus valable"),
 ])
 def test_bad_request_and_method_pages_are_accessible(page, url, status, heading):
-    """A control character in the address, a form address opened directly, a broken
-    activation link: French pages in the layout, with no WCAG A/AA violation."""
+    """A control character in the address, a broken activation link: French pages in the
+    layout, with no WCAG A/AA violation. (A form address opened directly goes back to its
+    page: tests/test_session_expiry.py; the 405 page is checked in tests/test_error_pages.py.)"""
     response = page.goto(url)
     assert response.status == status
     assert page.inner_text("h1") == heading

@@ -74,6 +74,10 @@ def test_invite_join_complete_and_the_check_opens_30_days_later(browser, live_se
     phone.fill("#id_password2", PASSWORD)
     with phone.expect_navigation():
         phone.locator("form button[type=submit]").last.click()
+    # The account opens with the link of the activation e-mail (issue 11).
+    activation = next(m for m in reversed(outbox.outbox) if m.to == ["nadia.invitee@example.test"])
+    phone.goto(re.search(r"https?://\S+/comptes/activer/\S+/", activation.body).group(0))
+    _press(phone, "Activer mon compte")
     desk.goto(f"/formation/groupes/{cohort.pk}/invitations/")
     assert "<td>oui</td>" in desk.content()  # invited, then joined
 
