@@ -113,6 +113,7 @@ def live_plan(participants: int) -> dict:
     cohort = Cohort.objects.get(name="Groupe de charge")
     trainer = User.objects.create(email="formatrice@charge.test", password=make_password("Charge-Reperes-2026!"))
     Membership.objects.create(user=trainer, organisation=cohort.organisation, role=Membership.Role.TRAINER)
+    cohort.trainers.add(trainer)  # a group's pages open to the trainers it lists
     quiz = Quiz.objects.filter(kind=Quiz.Kind.SCENARIO).order_by("slug").first()
     session = start_session(cohort=cohort, quiz=quiz, trainer=trainer)
     phones = []
