@@ -97,43 +97,44 @@ def _send_followup(row: ScheduledEmail, now: datetime.datetime) -> bool | None:
     )
 
 
+def _send_deadline(row: ScheduledEmail, now: datetime.datetime, structure) -> bool | None:
+    """None when there is nothing to remind: the course is done, or a J-1 row supersedes this J-7."""
+    user, cohort = row.user, row.cohort
+    newer = ScheduledEmail.objects.filter(user=user, cohort=cohort, kind=Kind.DEADLINE_1).exclude(pk=row.pk).exists()
+    if (row.kind == Kind.DEADLINE_7 and newer) or course_progress(user, structure=structure).complete:
+        return None
+    return mail.send(
+        to=user.email, subject=f"Votre parcours Repères : échéance le {cohort.deadline:%d/%m/%Y}",
+        template="rappel_echeance", unsubscribe_user=user,
+        context={"user": user, "cohort": cohort, "days": (cohort.deadline - now.date()).days,
+                 "dashboard_url": mail.site_url(reverse("dashboard"))},
+    )
+
+
 def deliver(now: datetime.datetime) -> RunReport:
+    """Claim each pending row, send it (or skip it: opted out, deleted, nothing to remind),
+    then record the outcome; a failed send goes back to pending for the next run."""
     report = RunReport()
     structure = course_structure()
     claimable = Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
     for row in ScheduledEmail.objects.filter(claimable).select_related("user", "cohort").order_by("pk"):
         if not ScheduledEmail.objects.filter(claimable, pk=row.pk).update(status=Status.SENDING, claimed_at=now):
             continue  # another run took it
-        user, cohort = row.user, row.cohort
-        if row.kind in FOLLOWUP_KINDS:
-            sent = _send_followup(row, now) if user.is_active and user.email_reminders else None
-            if sent is None:
-                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SKIPPED)
-                report.skipped += 1
-            elif sent:
-                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SENT, sent_at=timezone.now())
-                report.sent += 1
-            else:
-                ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.PENDING)
-                report.failed += 1
-            continue
-        newer = ScheduledEmail.objects.filter(user=user, cohort=cohort, kind=Kind.DEADLINE_1).exclude(pk=row.pk).exists()
-        if (not user.is_active or not user.email_reminders or (row.kind == Kind.DEADLINE_7 and newer)
-                or course_progress(user, structure=structure).complete):
-            ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SKIPPED)
+        if not (row.user.is_active and row.user.email_reminders):
+            sent = None
+        elif row.kind in FOLLOWUP_KINDS:
+            sent = _send_followup(row, now)
+        else:
+            sent = _send_deadline(row, now, structure)
+        rows = ScheduledEmail.objects.filter(pk=row.pk)
+        if sent is None:
+            rows.update(status=Status.SKIPPED)
             report.skipped += 1
-            continue
-        sent = mail.send(
-            to=user.email, subject=f"Votre parcours Repères : échéance le {cohort.deadline:%d/%m/%Y}",
-            template="rappel_echeance", unsubscribe_user=user,
-            context={"user": user, "cohort": cohort, "days": (cohort.deadline - now.date()).days,
-                     "dashboard_url": mail.site_url(reverse("dashboard"))},
-        )
-        if sent:
-            ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.SENT, sent_at=timezone.now())
+        elif sent:
+            rows.update(status=Status.SENT, sent_at=timezone.now())
             report.sent += 1
         else:
-            ScheduledEmail.objects.filter(pk=row.pk).update(status=Status.PENDING)
+            rows.update(status=Status.PENDING)
             report.failed += 1
     return report
 
