@@ -26,6 +26,11 @@ class InvitationReport:
         return sum(1 for *_, ok in self.lines if not ok)
 
 
+def _joined_emails(cohort: Cohort) -> set[str]:
+    """The (lower-cased) addresses of the group's learners: one query."""
+    return set(Enrolment.objects.filter(cohort=cohort).annotate(e=Lower("user__email")).values_list("e", flat=True))
+
+
 def parse(text: str) -> tuple[list[tuple[int, str]], str]:
     """The addresses of a pasted list, numbered as the trainer sees them; or a French error."""
     entries = [(n, part.strip()) for n, part in enumerate(SEPARATORS.split(text or ""), start=1) if part.strip()]
@@ -42,9 +47,7 @@ def invite(*, cohort: Cohort, entries: list[tuple[int, str]], by, join_url: str)
     report = InvitationReport()
     seen: set[str] = set()
     to_send: list[str] = []
-    joined = set(
-        Enrolment.objects.filter(cohort=cohort).annotate(e=Lower("user__email")).values_list("e", flat=True)
-    )
+    joined = _joined_emails(cohort)
     with transaction.atomic():
         for number, text in entries:
             email = text.lower()
@@ -84,7 +87,5 @@ def _send(cohort: Cohort, emails: list[str], join_url: str) -> None:
 
 def invitation_rows(cohort: Cohort) -> list[dict]:
     """Each invitation with whether the person has joined: two queries."""
-    joined = set(
-        Enrolment.objects.filter(cohort=cohort).annotate(e=Lower("user__email")).values_list("e", flat=True)
-    )
+    joined = _joined_emails(cohort)
     return [{"invitation": i, "joined": i.email.lower() in joined} for i in cohort.invitations.all()]

@@ -1,6 +1,7 @@
 from django import forms
 
 from elearning.live.sessions import live_quizzes
+from elearning.validators import validate_printable_name
 
 
 class StartForm(forms.Form):
@@ -28,7 +29,8 @@ class JoinForm(forms.Form):
 
     def clean_pseudonym(self):
         value = self.cleaned_data["pseudonym"]
-        if any(ord(ch) < 32 or 0x200B <= ord(ch) <= 0x200F or 0x202A <= ord(ch) <= 0x202E or ord(ch) == 0xFEFF
-               for ch in value):
-            raise forms.ValidationError("Ce pseudonyme contient des caractères invisibles : retirez-les.")
+        try:
+            validate_printable_name(value)  # the one rule for names (elearning/validators.py)
+        except forms.ValidationError:
+            raise forms.ValidationError("Ce pseudonyme contient des caractères invisibles : retirez-les.") from None
         return value
