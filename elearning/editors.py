@@ -13,7 +13,8 @@ from elearning.models import EDITORS_GROUP
 
 CONTENT_MODELS = {
     "elearning": ["course", "module", "lesson", "contact"],
-    "quizzes": ["quiz", "question", "option"],
+    # A case's scenes, endings and choices are edited with the case (issue 18).
+    "quizzes": ["quiz", "question", "option", "casescene", "caseending", "casechoice"],
     "decision": ["outcome", "step", "choice"],
 }
 

@@ -141,6 +141,10 @@ CHECKED_FIELDS = {
     "quizzes.question": ("title", "prompt", "explanation"),
     "quizzes.decisionquestion": ("legal_basis", "key_points"),
     "quizzes.option": ("text", "feedback"),
+    "quizzes.casequestion": ("profile",),
+    "quizzes.casescene": ("title", "text"),
+    "quizzes.caseending": ("title", "debrief"),
+    "quizzes.casechoice": ("text", "feedback"),
 }
 
 

@@ -42,10 +42,12 @@ from elearning.admin import (
     VocabularyCheckMixin,
     keep_initial_version,
 )
+from quizzes.case_admin import CaseAdminMixin
 from quizzes.drafts import OPTION_DRAFT_FIELDS, draft_options, option_draft_rows
 from quizzes.models import (
     Answer,
     Attempt,
+    CaseQuestion,
     DecisionQuestion,
     MultipleChoiceQuestion,
     Option,
@@ -56,7 +58,8 @@ from quizzes.models import (
     WordingQuestion,
 )
 
-QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion]
+QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion,
+                  CaseQuestion]
 ARCHIVE_HELP = (
     "Archivez-la : elle ne sera plus proposée aux apprenant·es, et les résultats déjà obtenus "
     "restent intacts."
@@ -356,6 +359,11 @@ class SingleChoiceQuestionAdmin(QuestionChildAdmin):
 @admin.register(MultipleChoiceQuestion)
 class MultipleChoiceQuestionAdmin(QuestionChildAdmin):
     pass
+
+
+@admin.register(CaseQuestion)
+class CaseQuestionAdmin(CaseAdminMixin, QuestionChildAdmin):
+    """A case: its scenes, endings and choices in one form (quizzes/case_admin.py)."""
 
 
 @admin.register(Question)

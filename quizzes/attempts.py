@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from elearning.accounts import current_cohort_id
 from elearning.models import Status
-from quizzes.models import Answer, AnswerOption, Attempt, Option, Question, Quiz, QuizResult
+from quizzes.models import Answer, AnswerOption, AnswerStep, Attempt, Option, Question, Quiz, QuizResult
 
 
 @dataclass
@@ -28,7 +28,17 @@ def load_quiz(quiz: Quiz) -> QuizContent:
     options: dict[int, list[Option]] = {q.id: [] for q in questions}
     for option in Option.objects.filter(question_id__in=options).order_by("order", "id"):
         options[option.question_id].append(option)
+    load_related(questions)
     return QuizContent(quiz=quiz, questions=questions, options=options)
+
+
+def load_related(questions: list[Question]) -> None:
+    """What each type needs besides its options (a case's scenes), one call per type."""
+    by_type: dict[type, list[Question]] = {}
+    for question in questions:
+        by_type.setdefault(type(question), []).append(question)
+    for model, own in by_type.items():
+        model.load_related(own)
 
 
 class IncompleteSubmission(Exception):
@@ -44,18 +54,8 @@ def parse_choices(content: QuizContent, data) -> dict[int, set[int]]:
     (an id from another question or quiz is ignored, never graded)."""
     chosen: dict[int, set[int]] = {}
     for question in content.questions:
-        valid = {o.id for o in content.options[question.id]}
         raw = data.getlist(f"q{question.id}") if hasattr(data, "getlist") else data.get(f"q{question.id}", [])
-        ids = set()
-        for value in raw:
-            try:
-                ids.add(int(value))
-            except (TypeError, ValueError):
-                continue
-        ids &= valid
-        if question.input_type == "radio" and len(ids) > 1:
-            ids = set()  # a tampered radio group: treat as unanswered
-        chosen[question.id] = ids
+        chosen[question.id] = question.read_response(list(raw), content.options[question.id])
     return chosen
 
 
@@ -132,6 +132,18 @@ def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
             for position, fb in enumerate(grade.options, start=1)
         ]
     )
+    AnswerStep.objects.bulk_create(  # a case's path; no query when the quiz has no case
+        [
+            AnswerStep(answer=answer, position=position, **step_snapshot(step))
+            for answer, grade in zip(answers, grades, strict=True)
+            for position, step in enumerate(grade.steps, start=1)
+        ]
+    )
+    by_type: dict[type, list[Question]] = {}
+    for question in content.questions:
+        by_type.setdefault(type(question), []).append(question)
+    for model, own in by_type.items():
+        model.after_recorded(user=user, questions=own)
     _update_result(user=user, attempt=attempt, cohort_id=cohort_id)
     return attempt
 
@@ -157,6 +169,16 @@ def option_snapshot(fb) -> dict:
     return {
         "key": fb.key, "text": fb.text, "is_correct": fb.is_correct, "chosen": fb.chosen,
         "feedback": fb.feedback, "family": fb.family, "decision": fb.decision,
+    }
+
+
+def step_snapshot(step) -> dict:
+    """One step of a case's path as played: the scene, the choice, its points and feedback."""
+    return {
+        "kind": step.kind, "scene_key": step.scene_key, "scene_title": step.scene_title,
+        "scene_text": step.scene_text, "choice_key": step.choice_key, "choice_text": step.choice_text,
+        "points": step.points, "best_points": step.best_points, "feedback": step.feedback,
+        "decision": step.decision, "best_choice_text": step.best_choice_text, "tone": step.tone,
     }
 
 

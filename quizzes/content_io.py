@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import serializers
 
 from elearning.models import Contact, Course, Lesson, Module
-from quizzes.models import Option, Question, Quiz
+from quizzes.models import CaseChoice, CaseEnding, CaseScene, Option, Question, Quiz
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -68,6 +68,12 @@ def _quiz_rows() -> dict[int, list]:
     options: dict[int, list] = {}
     for option in Option.objects.select_related("question").order_by("order", "key"):
         options.setdefault(option.question_id, []).append(option)
+    # A case's scenes, endings, then choices (three queries): each after its case's rows.
+    graphs: dict[int, list] = {}
+    for model, order in ((CaseScene, ("order", "key")), (CaseEnding, ("order", "key")),
+                         (CaseChoice, ("scene_key", "order", "key"))):
+        for row in model.objects.select_related("case").order_by("case_id", *order):
+            graphs.setdefault(row.case_id, []).append(row)
     rows: dict[int, list] = {}
     for base in bases:
         quiz_rows = rows.setdefault(base.quiz_id, [])
@@ -75,6 +81,7 @@ def _quiz_rows() -> dict[int, list]:
         if base.pk in children:
             quiz_rows.append(children[base.pk])
         quiz_rows.extend(options.get(base.pk, []))
+        quiz_rows.extend(graphs.get(base.pk, []))
     return rows
 
 

@@ -2,7 +2,7 @@
 options; the editors' preview loads a quiz as it will be once its drafts are published."""
 from elearning.drafts import draft_for, with_draft
 from elearning.models import ContentDraft
-from quizzes.attempts import QuizContent
+from quizzes.attempts import QuizContent, load_related
 from quizzes.models import Option, Question
 
 OPTION_DRAFT_FIELDS = ["key", "order", "text", "is_correct", "feedback", "family", "decision"]
@@ -59,6 +59,7 @@ def load_draft_quiz(quiz) -> QuizContent:
             if rows is not None:
                 options[question.pk] = rows
     questions.sort(key=lambda q: (q.order, q.id))
+    load_related(questions)
     return QuizContent(quiz=quiz, questions=questions, options=options)
 
 

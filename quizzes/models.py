@@ -13,6 +13,7 @@ from polymorphic.models import PolymorphicModel
 
 from elearning.models import Cohort, Lesson, Module, Skill, SlugManager, Status
 from elearning.versions import VersionHistory
+from quizzes import cases
 
 
 class QuizQuerySet(models.QuerySet):
@@ -123,6 +124,9 @@ class Grade:
     options: list[OptionFeedback] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     summary: str = ""
+    # The path of a case (« situation évolutive »): `cases.PathStep` rows, snapshotted as
+    # `AnswerStep`; empty for every other type.
+    steps: list = field(default_factory=list)
 
     @property
     def is_correct(self):
@@ -186,7 +190,32 @@ class Question(PolymorphicModel):
     def type_slug(self):
         return self._meta.model_name
 
-    # -- grading ---------------------------------------------------------------------
+    # -- reading and grading -----------------------------------------------------------
+    @classmethod
+    def load_related(cls, questions: list["Question"]) -> None:
+        """Load what this type needs besides its options, for all its questions of a quiz at
+        once (a fixed number of queries); nothing for most types."""
+
+    @classmethod
+    def after_recorded(cls, *, user, questions: list["Question"]) -> None:
+        """Called in the submit transaction once an attempt holds these questions (a case
+        clears the learner's finished runs); nothing for most types."""
+
+    def read_response(self, values: list[str], options: list["Option"]) -> set:
+        """The learner's answer from the form's values: ids of this question's own options
+        (an id from another question or quiz is ignored, never graded)."""
+        valid = {o.id for o in options}
+        ids = set()
+        for value in values:
+            try:
+                ids.add(int(value))
+            except (TypeError, ValueError):
+                continue
+        ids &= valid
+        if self.input_type == "radio" and len(ids) > 1:
+            ids = set()  # a tampered radio group: treat as unanswered
+        return ids
+
     def grade(self, chosen_ids: set[int], options: list["Option"]) -> Grade:
         """Single best answer by default: full score when the one chosen option is right."""
         feedback = [self._feedback(o, chosen_ids) for o in options]
@@ -434,6 +463,215 @@ class Option(models.Model):
     natural_key.dependencies = ["quizzes.question"]
 
 
+# --- Cases that unfold (« situation évolutive ») ------------------------------------------------
+# A case is a question whose content is a small graph: scenes, each with 3–4 choices, each
+# choice leading to another scene or to an ending. Choices name their scene and their next
+# step by key (« s2 », « fin-protegee ») rather than by foreign key, so that an editor builds
+# a whole case in one admin form (a choice may point to a scene added in the same save) and
+# the fixtures read like the content files; `quizzes.cases.validate_graph` refuses dangling
+# keys, unreachable scenes, cycles and dead ends before anything is saved.
+
+
+class CaseQuestionManager(QuestionManager):
+    def get_by_natural_key(self, slug):
+        # A scene, ending or choice of a fixture names its case: the case itself, not its base row.
+        return self.get(slug=slug)
+
+
+class CaseQuestion(Question):
+    """« Situation évolutive » : a case told in 3–6 scenes; at each scene the learner chooses,
+    reads the feedback and goes on. Graded on the path taken: points per scene visited over
+    the best points possible on those scenes (a wrong turn can be recovered later)."""
+
+    type_label = "Situation évolutive"
+    input_type = "case"
+    template_name = "quizzes/questions/case.html"
+    instructions = "Jouez le cas scène par scène, puis envoyez le quiz."
+
+    profile = models.CharField(
+        "profil du guide", max_length=120, blank=True,
+        help_text="Quel profil de jeune le cas illustre (par exemple « jeune fille recrutée en ligne »).",
+    )
+
+    objects = CaseQuestionManager()
+
+    class Meta:
+        verbose_name = "question « Situation évolutive »"
+        verbose_name_plural = "questions « Situation évolutive »"
+
+    def grade(self, chosen_ids, options):
+        """`chosen_ids` holds the path's « scene:choice » keys (see `read_response`)."""
+        path = cases.walk(self.graph, chosen_ids)
+        reached = path.ending.title if path.ending else "cas non terminé"
+        return Grade(
+            score=path.score, steps=path.steps,
+            summary=f"{path.points} point(s) sur {path.best_points} sur les {len(path.steps)} scène(s) "
+                    f"traversée(s) ; fin : {reached}.",
+        )
+
+    def read_response(self, values: list[str], options) -> set:
+        """The path's « scene:choice » keys when they make a whole path from the first scene
+        to an ending; an unfinished or incoherent path is no answer."""
+        return cases.read_path(self.graph, values)
+
+    @classmethod
+    def load_related(cls, questions) -> None:
+        """Scenes, endings and choices of all the quiz's cases: three queries."""
+        ids = [q.pk for q in questions]
+        scenes, endings, choices = ({q: [] for q in ids} for _ in range(3))
+        for scene in CaseScene.objects.filter(case_id__in=ids).order_by("order", "id"):
+            scenes[scene.case_id].append(scene)
+        for ending in CaseEnding.objects.filter(case_id__in=ids).order_by("order", "id"):
+            endings[ending.case_id].append(ending)
+        for choice in CaseChoice.objects.filter(case_id__in=ids).order_by("order", "key", "id"):
+            choices[choice.case_id].append(choice)
+        for question in questions:
+            question.graph = cases.Graph.build(scenes[question.pk], endings[question.pk], choices[question.pk])
+
+    @classmethod
+    def after_recorded(cls, *, user, questions) -> None:
+        # The path is now in the attempt's snapshot: the next try starts each case afresh.
+        CaseRun.objects.filter(user=user, case__in=[q.pk for q in questions]).delete()
+
+    @property
+    def graph(self) -> "cases.Graph":
+        if "_graph" not in self.__dict__:
+            type(self).load_related([self])
+        return self.__dict__["_graph"]
+
+    @graph.setter
+    def graph(self, value):
+        self.__dict__["_graph"] = value
+
+    def validate_options(self, options):
+        return []  # a case has no options: its graph is checked by `quizzes.cases.validate_graph`
+
+
+class CaseStepManager(models.Manager):
+    def get_by_natural_key(self, question_slug, key):
+        return self.get(case__slug=question_slug, key=key)
+
+
+class CaseScene(models.Model):
+    """One moment of a case (« Septembre — au CDI ») and what happens in it. The scene with
+    the smallest order opens the case."""
+
+    case = models.ForeignKey(CaseQuestion, on_delete=models.CASCADE, related_name="scenes", verbose_name="cas")
+    key = models.SlugField("repère", max_length=20, help_text="s1, s2… : stable, les choix y renvoient.")
+    order = models.PositiveIntegerField("ordre", default=0, help_text="La scène d'ordre le plus petit ouvre le cas.")
+    title = models.CharField("titre (quand, où)", max_length=200)
+    text = models.TextField("ce qui se passe (Markdown)")
+
+    objects = CaseStepManager()
+
+    class Meta:
+        ordering = ["case", "order", "id"]
+        verbose_name = "scène"
+        constraints = [models.UniqueConstraint(
+            fields=["case", "key"], name="unique_case_scene_key",
+            violation_error_message="Deux scènes du même cas ne peuvent pas avoir le même repère.",
+        )]
+
+    def __str__(self):
+        return f"{self.key} — {self.title}"
+
+    def natural_key(self):
+        return (self.case.slug, self.key)
+
+    natural_key.dependencies = ["quizzes.question", "quizzes.casequestion"]
+
+
+class CaseEnding(models.Model):
+    """How a case ends, with its debrief."""
+
+    class Tone(models.TextChoices):
+        PROTECTED = "protege", "La ou le jeune est protégé·e"
+        PARTIAL = "partiel", "Protection partielle ou tardive"
+        MISSED = "rate", "Occasion manquée"
+
+    case = models.ForeignKey(CaseQuestion, on_delete=models.CASCADE, related_name="endings", verbose_name="cas")
+    key = models.SlugField("repère", max_length=40, help_text="fin-… : stable, les choix y renvoient.")
+    order = models.PositiveIntegerField("ordre", default=0)
+    title = models.CharField("titre", max_length=200)
+    debrief = models.TextField("débriefing (Markdown)")
+    tone = models.CharField("issue", max_length=10, choices=Tone.choices, default=Tone.PARTIAL)
+
+    objects = CaseStepManager()
+
+    class Meta:
+        ordering = ["case", "order", "id"]
+        verbose_name = "fin"
+        verbose_name_plural = "fins"
+        constraints = [models.UniqueConstraint(
+            fields=["case", "key"], name="unique_case_ending_key",
+            violation_error_message="Deux fins du même cas ne peuvent pas avoir le même repère.",
+        )]
+
+    def __str__(self):
+        return f"{self.key} — {self.title}"
+
+    def natural_key(self):
+        return (self.case.slug, self.key)
+
+    natural_key.dependencies = ["quizzes.question", "quizzes.casequestion"]
+
+
+class CaseChoiceManager(models.Manager):
+    def get_by_natural_key(self, question_slug, scene_key, key):
+        return self.get(case__slug=question_slug, scene_key=scene_key, key=key)
+
+
+class CaseChoice(models.Model):
+    """What the learner may notice, do or say in a scene: its points (2 best practice, 1
+    acceptable but incomplete, 0 harmful or wrong), its feedback and where it leads."""
+
+    class Points(models.IntegerChoices):
+        WRONG = 0, "0 — à éviter"
+        PARTIAL = 1, "1 — acceptable mais incomplet"
+        BEST = 2, "2 — la pratique la plus protectrice"
+
+    case = models.ForeignKey(CaseQuestion, on_delete=models.CASCADE, related_name="choices", verbose_name="cas")
+    scene_key = models.SlugField("scène", max_length=20, help_text="Repère de la scène où ce choix est proposé.")
+    key = models.CharField("repère", max_length=8, help_text="a, b, c… : unique dans la scène.")
+    order = models.PositiveIntegerField("ordre", default=0)
+    text = models.TextField("texte")
+    points = models.PositiveSmallIntegerField("points", choices=Points.choices, default=Points.WRONG)
+    feedback = models.TextField("explication")
+    next_key = models.SlugField(
+        "mène à", max_length=40, help_text="Repère d'une scène (s2…) ou d'une fin (fin-…).",
+    )
+    decision = models.CharField(
+        "décision", max_length=20, choices=Decision.choices, blank=True,
+        help_text="Si ce choix est une décision de transmission : laquelle (règle unique).",
+    )
+
+    objects = CaseChoiceManager()
+
+    class Meta:
+        ordering = ["case", "scene_key", "order", "id"]
+        verbose_name = "choix"
+        verbose_name_plural = "choix"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "scene_key", "key"], name="unique_case_choice_key",
+                violation_error_message="Deux choix de la même scène ne peuvent pas avoir le même repère.",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__lte=2), name="case_choice_points_0_2",
+                violation_error_message="Un choix vaut 0, 1 ou 2 points.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scene_key}/{self.key} — {self.text[:60]}"
+
+    def natural_key(self):
+        return (self.case.slug, self.scene_key, self.key)
+
+    natural_key.dependencies = ["quizzes.question", "quizzes.casequestion"]
+
+
+
 # --- Attempts -------------------------------------------------------------------------------
 
 
@@ -524,6 +762,81 @@ class AnswerOption(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class AnswerStep(models.Model):
+    """Snapshot of one step of a case as the learner played it: the scene as it read then,
+    the choice made, its points and feedback, and the best choice of that scene; the last
+    step of a finished case is its ending (`kind` « fin »), with the debrief. Later edits of
+    the case never change it."""
+
+    class Kind(models.TextChoices):
+        SCENE = "scene", "Scène"
+        ENDING = "fin", "Fin"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="steps", verbose_name="réponse")
+    position = models.PositiveIntegerField("position")
+    kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.SCENE)
+    scene_key = models.CharField("repère de la scène (ou de la fin)", max_length=40)
+    scene_title = models.CharField("titre", max_length=200)
+    scene_text = models.TextField("texte (ou débriefing)", blank=True)
+    choice_key = models.CharField("repère du choix", max_length=8, blank=True)
+    choice_text = models.TextField("choix", blank=True)
+    points = models.PositiveSmallIntegerField("points", null=True, blank=True)
+    best_points = models.PositiveSmallIntegerField("points possibles", null=True, blank=True)
+    feedback = models.TextField("explication", blank=True)
+    decision = models.CharField("décision", max_length=20, choices=Decision.choices, blank=True)
+    best_choice_text = models.TextField("meilleur choix de la scène", blank=True)
+    tone = models.CharField("issue", max_length=10, choices=CaseEnding.Tone.choices, blank=True)
+
+    class Meta:
+        ordering = ["answer", "position"]
+        verbose_name = "étape d'un cas joué"
+        verbose_name_plural = "étapes des cas joués"
+        constraints = [models.UniqueConstraint(fields=["answer", "position"], name="unique_answer_step")]
+        # Covers the trainers' path report: per case, how often each choice was made.
+        indexes = [models.Index(fields=["answer", "scene_key", "choice_key", "points"], name="answerstep_report_idx")]
+
+    def __str__(self):
+        return f"{self.scene_key}/{self.choice_key}" if self.choice_key else self.scene_key
+
+
+class CaseRun(models.Model):
+    """A learner's case in progress, kept on the server between scenes (a reload, the back
+    button or a new session find it as it was). It holds no result: the path goes into the
+    attempt's snapshot when the quiz is sent, and the run is then cleared."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_runs",
+                             verbose_name="apprenant·e")
+    case = models.ForeignKey(CaseQuestion, on_delete=models.CASCADE, related_name="runs", verbose_name="cas")
+    started_at = models.DateTimeField("commencé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "cas en cours"
+        verbose_name_plural = "cas en cours"
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="unique_case_run")]
+
+    def __str__(self):
+        return f"{self.case} — en cours"
+
+
+class CaseRunStep(models.Model):
+    """One choice made in a run, by keys (the scene and the choice)."""
+
+    run = models.ForeignKey(CaseRun, on_delete=models.CASCADE, related_name="steps", verbose_name="cas en cours")
+    position = models.PositiveIntegerField("position")
+    scene_key = models.CharField("scène", max_length=20)
+    choice_key = models.CharField("choix", max_length=8)
+
+    class Meta:
+        ordering = ["run", "position"]
+        verbose_name = "choix d'un cas en cours"
+        verbose_name_plural = "choix des cas en cours"
+        # A double submit of the same step records once: the second insert is refused.
+        constraints = [models.UniqueConstraint(fields=["run", "position"], name="unique_case_run_step")]
+
+    def __str__(self):
+        return f"{self.scene_key}/{self.choice_key}"
 
 
 class QuizResult(models.Model):

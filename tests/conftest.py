@@ -6,7 +6,12 @@ from django.test import Client
 
 from elearning.editors import ensure_editors_group
 from elearning.models import Cohort, Contact, Course, Lesson, Membership, Module, Organisation, User
+from quizzes import cases
 from quizzes.models import (
+    CaseChoice,
+    CaseEnding,
+    CaseQuestion,
+    CaseScene,
     DecisionQuestion,
     MultipleChoiceQuestion,
     Option,
@@ -113,6 +118,35 @@ def build_scenario_quiz(module, slug="scenario", pass_mark=0.7):
     return quiz
 
 
+# A small fictional case: three scenes whose paths re-join, three endings.
+# (scene, choice, points, next, decision)
+CASE_CHOICES = [
+    ("s1", "a", 1, "s2", ""), ("s1", "b", 2, "s2", ""), ("s1", "c", 0, "s2", ""),
+    ("s2", "a", 0, "fin-ratee", "aucune"), ("s2", "b", 1, "s3", "ip"), ("s2", "c", 2, "s3", "signalement"),
+    ("s3", "a", 2, "fin-protegee", ""), ("s3", "b", 1, "fin-partielle", ""), ("s3", "c", 0, "fin-ratee", ""),
+]
+
+
+def build_case(quiz, slug="cas-test", *, order=5):
+    """A fictional case (Zoé, 15 ans) with its scenes, endings and choices."""
+    case = CaseQuestion.objects.create(
+        quiz=quiz, slug=slug, order=order, title="Zoé, 15 ans : de septembre à février", skill="decider",
+        prompt="Vous êtes CPE. Zoé et toutes les personnes de ce cas sont fictives.", profile="jeune fille recrutée en ligne",
+    )
+    for order_, (key, title) in enumerate([("s1", "Septembre — au collège"), ("s2", "Décembre — une confidence"),
+                                           ("s3", "Février — une fugue")], start=1):
+        CaseScene.objects.create(case=case, key=key, order=order_, title=title, text=f"Ce qui se passe en {title}.")
+    for order_, (key, tone) in enumerate([("fin-protegee", "protege"), ("fin-partielle", "partiel"),
+                                          ("fin-ratee", "rate")], start=1):
+        CaseEnding.objects.create(case=case, key=key, order=order_, title=f"Fin {key}", debrief=f"Débriefing {key}.",
+                                  tone=tone)
+    for scene_key, key, points, next_key, decision in CASE_CHOICES:
+        CaseChoice.objects.create(case=case, scene_key=scene_key, key=key, order=ord(key) - 96,
+                                  text=f"Choix {scene_key}{key}", points=points, feedback=f"Retour {scene_key}{key}",
+                                  next_key=next_key, decision=decision)
+    return case
+
+
 @pytest.fixture
 def course(db):
     return build_course()
@@ -167,6 +201,14 @@ def answer_quiz(user, quiz, picks=None, *, wrong=False):
     for question in content.questions:
         options = content.options[question.id]
         keys = (picks or {}).get(question.slug)
+        if question.input_type == "case":
+            # picks: the path's « scene:choice » keys; else the best path, or the worst one.
+            graph = question.graph
+            if keys is None:
+                lowest = {f"{k}:{min(own, key=lambda c: c.points).key}" for k, own in graph.choices.items()}
+                keys = lowest if wrong else cases.best_path(graph).keys
+            chosen[question.id] = question.read_response(list(keys), options)
+            continue
         if keys is None:
             right = [o.key for o in options if o.is_correct]
             if wrong:

@@ -18,6 +18,7 @@ CONTENT_MODELS = {
     "elearning.course", "elearning.module", "elearning.lesson", "elearning.contact", "quizzes.quiz",
     "quizzes.question", "quizzes.signalquestion", "quizzes.decisionquestion", "quizzes.wordingquestion",
     "quizzes.singlechoicequestion", "quizzes.multiplechoicequestion", "quizzes.option",
+    "quizzes.casequestion", "quizzes.casescene", "quizzes.caseending", "quizzes.casechoice",
     "decision.outcome", "decision.step", "decision.choice",
 }
 

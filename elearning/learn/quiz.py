@@ -13,8 +13,9 @@ from elearning.progress import followup
 from elearning.progress.completion import course_progress
 from elearning.progress.followup import FOLLOWUP_KINDS
 from elearning.resume import login_required_keeping_post, resumed_post
+from quizzes import case_runs
 from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
-from quizzes.models import Answer, AnswerOption, Attempt, Quiz
+from quizzes.models import Answer, AnswerOption, AnswerStep, Attempt, Quiz
 
 _KEY_SALT = "quizzes.submission"
 
@@ -48,11 +49,26 @@ def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
             "total": len(items)}
 
 
-def _get_quiz(slug):
+def with_case_states(context: dict, user) -> dict:
+    """Each case of the quiz with the learner's progress in it (one query, none without a
+    case): a finished case carries its path into the form, as hidden fields."""
+    questions = [item["question"] for item in context["items"] if item["question"].input_type == "case"]
+    if not questions:
+        return context
+    states = case_runs.finished_paths(user=user, questions=questions)
+    for item in context["items"]:
+        question = item["question"]
+        if question.pk in states:
+            item["case"] = states[question.pk]
+            item["case_url"] = reverse("quiz_case", args=[context["quiz"].slug, question.pk])
+    return context
+
+
+def get_quiz(slug):
     return get_object_or_404(Quiz.objects.reachable().select_related("lesson__module", "module"), slug=slug)
 
 
-def _followup_closed(request, quiz):
+def followup_closed(request, quiz):
     """A follow-up check opens 30 or 90 days after the course: before that, back to the dashboard."""
     if quiz.kind not in FOLLOWUP_KINDS or followup.is_open(request.user, quiz):
         return None
@@ -74,14 +90,14 @@ def resumed_quiz_context(quiz, content, resumed) -> dict:
 
 @login_required
 def quiz_detail(request, slug):
-    quiz = _get_quiz(slug)
+    quiz = get_quiz(slug)
     if quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
         return redirect("self_assessment", phase=quiz.kind)
-    if closed := _followup_closed(request, quiz):
+    if closed := followup_closed(request, quiz):
         return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = resumed_quiz_context(quiz, content, resumed_post(request))
+    context = with_case_states(resumed_quiz_context(quiz, content, resumed_post(request)), request.user)
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
@@ -91,8 +107,8 @@ def quiz_submit(request, slug):
     """POST: record the attempt. A GET (a reloaded or bookmarked address) goes to the quiz."""
     if request.method != "POST":
         return redirect("quiz", slug=slug)
-    quiz = _get_quiz(slug)
-    if closed := _followup_closed(request, quiz):
+    quiz = get_quiz(slug)
+    if closed := followup_closed(request, quiz):
         return closed
     return handle_submission(request, quiz, template="quizzes/quiz_detail.html")
 
@@ -105,13 +121,13 @@ def handle_submission(request, quiz, *, template, extra_context=None):
         context = quiz_context(quiz, content, token=new_token(), chosen=chosen,
                                 error="Le formulaire a expiré ou a été modifié : vérifiez vos réponses et envoyez-le à nouveau.")
         context.update(extra_context or {})
-        return render(request, template, context, status=400)
+        return render(request, template, with_case_states(context, request.user), status=400)
     try:
         attempt = submit(user=request.user, content=content, chosen=chosen, submission_key=key, started_at=started_at)
     except IncompleteSubmission as incomplete:
         context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing)
         context.update(extra_context or {})
-        return render(request, template, context, status=400)
+        return render(request, template, with_case_states(context, request.user), status=400)
     return redirect("quiz_result", slug=attempt.quiz.slug, attempt_id=attempt.pk)
 
 
@@ -120,7 +136,8 @@ def quiz_result(request, slug, attempt_id):
     attempt = get_object_or_404(
         Attempt.objects.select_related("quiz").prefetch_related(
             Prefetch("answers", queryset=Answer.objects.order_by("order").prefetch_related(
-                Prefetch("options", queryset=AnswerOption.objects.order_by("order"))))
+                Prefetch("options", queryset=AnswerOption.objects.order_by("order")),
+                Prefetch("steps", queryset=AnswerStep.objects.order_by("position"))))
         ),
         pk=attempt_id, user=request.user, quiz__slug=slug,
     )

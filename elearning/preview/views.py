@@ -28,9 +28,11 @@ from quizzes.attempts import (
     option_snapshot,
     parse_choices,
     reaches,
+    step_snapshot,
 )
+from quizzes.cases import validate_graph
 from quizzes.drafts import load_draft_quiz, question_with_draft
-from quizzes.models import AnswerOption, Question, Quiz
+from quizzes.models import AnswerOption, AnswerStep, Question, Quiz
 
 
 def editor_required(permission):
@@ -101,6 +103,12 @@ def _questions_notes(content: QuizContent) -> list[str]:
         elif getattr(question, "_draft", None) is not None:
             notes.append(f"La question « {question.title} » est montrée dans son brouillon.")
         notes += _vocabulary_notes(question, *content.options[question.id])
+        graph = getattr(question, "graph", None) if question.input_type == "case" else None
+        if graph is not None:
+            choices = [c for own in graph.choices.values() for c in own]
+            notes += _vocabulary_notes(*graph.scenes.values(), *graph.endings.values(), *choices)
+            notes += [f"Cas « {question.title} » à revoir : {error}" for error in
+                      validate_graph(list(graph.scenes.values()), list(graph.endings.values()), choices)]
     return notes
 
 
@@ -204,6 +212,9 @@ def _graded(content: QuizContent, chosen) -> SimpleNamespace:
             pk=number,
             options=_Rows(
                 AnswerOption(order=position, **option_snapshot(fb)) for position, fb in enumerate(grade.options, start=1)
+            ),
+            steps=_Rows(
+                AnswerStep(position=position, **step_snapshot(step)) for position, step in enumerate(grade.steps, start=1)
             ),
             **answer_snapshot(question, grade),
         ))

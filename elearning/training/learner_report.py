@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from elearning.models import Cohort, ConfidenceRating, Enrolment, Lesson, LessonCompletion, Phase, Skill
 from elearning.training.reports import CourseShape
-from quizzes.models import Answer, AnswerOption, Quiz, QuizResult
+from quizzes.models import Answer, AnswerOption, AnswerStep, Quiz, QuizResult
 
 
 @dataclass
@@ -70,8 +70,8 @@ class LearnerDetail:
 
 
 def learner_detail(cohort: Cohort, enrolment: Enrolment, shape: CourseShape) -> LearnerDetail:
-    """The learner's work in `cohort` (5 queries: lessons, completions, results with their
-    best attempts, the attempts' answers and options, ratings)."""
+    """The learner's work in `cohort` (6 queries: lessons, completions, results with their
+    best attempts, the attempts' answers, options and case paths, ratings)."""
     user_id = enrolment.user_id
     detail = LearnerDetail(enrolment=enrolment)
     done = dict(
@@ -93,7 +93,8 @@ def learner_detail(cohort: Cohort, enrolment: Enrolment, shape: CourseShape) -> 
         .prefetch_related(Prefetch(
             "best_attempt__answers",
             queryset=Answer.objects.order_by("order", "pk").prefetch_related(
-                Prefetch("options", queryset=AnswerOption.objects.order_by("order", "pk"))
+                Prefetch("options", queryset=AnswerOption.objects.order_by("order", "pk")),
+                Prefetch("steps", queryset=AnswerStep.objects.order_by("position")),
             ),
         ))
     }

@@ -1,7 +1,7 @@
 """Trainer pages (built in elearning/training/views.py), under /formation/."""
 from django.urls import path
 
-from elearning.training import groups, learner, team
+from elearning.training import case_views, groups, learner, team
 from elearning.training import views as views_trainer
 
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("groupes/archives/", groups.archived_list, name="trainer_archived"),
     path("groupes/<int:cohort_id>/", views_trainer.cohort_dashboard, name="trainer_cohort"),
     path("groupes/<int:cohort_id>/questions/", views_trainer.cohort_items, name="trainer_items"),
+    path("groupes/<int:cohort_id>/cas/<int:question_id>/", case_views.case_paths_page, name="trainer_case_paths"),
     path("groupes/<int:cohort_id>/export.csv", views_trainer.export_learners, name="trainer_export_learners"),
     path("groupes/<int:cohort_id>/questions.csv", views_trainer.export_items, name="trainer_export_items"),
     path("groupes/<int:cohort_id>/importer/", views_trainer.import_learners, name="trainer_import_learners"),
