@@ -1,6 +1,8 @@
 """The shipped assessment measures what it claims: no blind strategy passes a graded quiz,
 neither an option's length nor its position tells the right answer, and every item applies
-the same decision rule (IP / signalement / 17) in the same words.
+the same decision rule (IP / signalement / 17) in the same words. A case that unfolds
+(« situation évolutive ») is played blind with the same strategy at every scene, and each of
+its scenes counts as a one-answer item.
 
 Options are taken in fixture order (`Option.order`): a learner who is shown them in that order
 must not be able to pass by position alone, whatever a shuffle adds on top."""
@@ -9,9 +11,10 @@ from itertools import product
 
 import pytest
 
+from quizzes import cases
 from quizzes.attempts import QuizContent, grade_all, reaches
 from quizzes.content_io import FIXTURES_DIR
-from quizzes.models import Decision, DecisionQuestion, Option, Question, Quiz, SignalQuestion
+from quizzes.models import CaseQuestion, Decision, DecisionQuestion, Option, Question, Quiz, SignalQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,14 @@ def tick_box_strategies(content: QuizContent) -> dict:
     return strategies
 
 
+def blind_path(question, one) -> set:
+    """A case (« situation évolutive ») played blind: the same one-answer strategy at every
+    scene (always the first choice, the last, the longest…), the path following the choices."""
+    picks = [f"{scene}:{choice.key}" for scene, own in question.graph.choices.items()
+             for choice in own if choice.id in one(own)]
+    return question.read_response(picks, [])
+
+
 def blind_scores(content: QuizContent) -> dict[str, float]:
     """Score of every combination of a one-answer strategy and a tick-box strategy."""
     scores = {}
@@ -69,7 +80,9 @@ def blind_scores(content: QuizContent) -> dict[str, float]:
         ONE_ANSWER_STRATEGIES.items(), tick_box_strategies(content).items()
     ):
         chosen = {
-            q.id: (tick if q.input_type == "checkbox" else one)(content.options[q.id]) for q in content.questions
+            q.id: blind_path(q, one) if q.input_type == "case"
+            else (tick if q.input_type == "checkbox" else one)(content.options[q.id])
+            for q in content.questions
         }
         scores[f"{one_name} / {tick_name}"] = grade_all(content, chosen)[0]
     return scores
@@ -107,8 +120,21 @@ def test_right_answers_are_earned_not_guessed_on_a_known_item(shipped):
 # --- cues in length and position -------------------------------------------------------------
 
 
+@dataclass
+class SceneChoice:
+    """A case's choice seen as an option: its best choice (2 points) is the right one."""
+
+    text: str
+    is_correct: bool
+
+
 def one_answer_items(content: QuizContent) -> list[list[Option]]:
-    return [content.options[q.id] for q in content.questions if q.input_type == "radio"]
+    """Every one-answer item, each scene of a case included (one choice per scene)."""
+    items = [content.options[q.id] for q in content.questions if q.input_type == "radio"]
+    for question in content.questions:
+        if question.input_type == "case":
+            items += [[SceneChoice(c.text, c.points == 2) for c in own] for own in question.graph.choices.values()]
+    return items
 
 
 @pytest.mark.parametrize("slug", SHIPPED_QUIZZES)
@@ -314,3 +340,72 @@ def test_comparable_facts_get_the_same_answer(shipped):
             assert len(decisions) == 1, (first, second, decisions)
         else:
             assert decisions == {Decision.IP, Decision.MESURE}, (first, second, decisions)
+
+
+# --- cases that unfold: each decision along the way follows the same rule ----------------------
+
+# Every scene of the shipped cases where a choice is a transmission decision, classified by what
+# the story has established at that moment (« case slug/scene key »). A new one must be added
+# here: its best choice then has to be the rule's decision.
+CASE_FACTS = {
+    "cas-jade-un-amoureux-qui-isole/s2": WORRY,  # money, absences, « il a des dettes »: nothing revealed
+    "cas-jade-un-amoureux-qui-isole/s3": OFFENCE,  # sexual acts paid to Ryan, revealed
+    "cas-jade-un-amoureux-qui-isole/s4": OFFENCE,  # she retracts: her new words go to the parquet too
+    "cas-jade-un-amoureux-qui-isole/s5": DANGER,  # gone to the man's address, « je reviendrai plus »
+    "cas-kenza-et-nour-les-plans/s2": WORRY,
+    "cas-kenza-et-nour-les-plans/s3": OFFENCE,  # Nour reveals paid sexual touching
+    "cas-kenza-et-nour-les-plans/s4": OFFENCE,  # Kenza reveals being exploited and beaten
+    "cas-lina-casting-en-ligne/s2": WORRY,
+    "cas-lina-casting-en-ligne/s2b": WORRY,
+    "cas-lina-casting-en-ligne/s3": OFFENCE,
+    "cas-lina-casting-en-ligne/s4": DANGER,  # the man waits at the gate, now
+    "cas-maelys-fugues-mecs/s3": WORRY_UNDER_MEASURE,  # placed in a MECS, « mon protecteur »
+    "cas-maelys-fugues-mecs/s4": OFFENCE_UNDER_MEASURE,  # hotels, money kept, beaten: revealed
+    "cas-sofia-infirmerie/s2": WORRY,
+    "cas-sofia-infirmerie/s4": OFFENCE,
+    "cas-yanis-le-gros-bonnet/s2": WORRY,
+    "cas-yanis-le-gros-bonnet/s2b": WORRY,
+    "cas-yanis-le-gros-bonnet/s3": OFFENCE,  # a boy reveals paid sexual acts
+    "cas-yanis-le-gros-bonnet/s5": DANGER,  # tonight 22 h, threats (AEMO ordered meanwhile)
+}
+
+
+def case_decision_scenes():
+    """(« slug/scene », its choices) for every scene of a shipped case whose best choice is a
+    transmission decision."""
+    scenes = []
+    for case in CaseQuestion.objects.filter(archived=False):
+        for scene_key, own in case.graph.choices.items():
+            if any(c.decision and c.points == 2 for c in own):
+                scenes.append((f"{case.slug}/{scene_key}", own))
+    return scenes
+
+
+def test_every_decision_in_a_case_follows_the_one_decision_rule(shipped):
+    """In a case, the best choice (2 points) of a scene where one decides is the rule's decision
+    for what the story has established then, and no other transmission decision earns 2 points."""
+    scenes = case_decision_scenes()
+    assert len({key.split("/")[0] for key, _ in scenes}) >= 6
+    unclassified = sorted(key for key, _ in scenes if key not in CASE_FACTS)
+    assert unclassified == [], "classez ces scènes dans CASE_FACTS"
+    wrong = {}
+    for key, own in scenes:
+        rule = the_rule(CASE_FACTS[key])
+        best = next(c for c in own if c.points == 2)
+        if best.decision != rule or any(c.points == 2 and c.decision not in ("", rule) for c in own):
+            wrong[key] = (best.decision, rule)
+    assert wrong == {}
+    assert sorted(CASE_FACTS) == sorted(key for key, _ in scenes), "CASE_FACTS cite une scène qui ne décide pas"
+
+
+def test_a_case_always_starts_with_its_best_path_of_three_to_six_scenes(shipped):
+    """Each shipped case: 3 to 6 scenes on its best path, which ends on a protective ending, and
+    a wrong turn can be recovered (some path with a 0-point choice still ends protected)."""
+    for case in CaseQuestion.objects.filter(archived=False):
+        graph = case.graph
+        best = cases.best_path(graph)
+        assert 3 <= len(best.scene_steps) <= 6, case.slug
+        assert best.ending.tone == "protege" and best.score == 1.0, case.slug
+        recovered = [p for p in cases.all_paths(graph)
+                     if p.ending.tone == "protege" and any(s.points == 0 for s in p.scene_steps)]
+        assert recovered, case.slug

@@ -3,14 +3,13 @@ scene, each choice recorded once on the server; the quiz grades the path taken (
 can be recovered later) and keeps it in the attempt's snapshot, which later edits of the case
 never change; editors are refused a case that cannot be played; trainers see the paths."""
 import json
-import uuid
 from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from elearning.resume import PARAM

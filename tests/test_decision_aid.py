@@ -19,7 +19,7 @@ from elearning.decision.tree import Tree, load_tree, paths, validate, walk
 from elearning.decision.views import outcome_contacts
 from elearning.models import IDF_DEPARTEMENTS, Contact, Lesson
 from quizzes.content_io import export_content
-from quizzes.models import DecisionQuestion
+from quizzes.models import CaseQuestion, DecisionQuestion
 from tests.conftest import admin_form_data, make_user
 
 AID = "/que-faire/"
@@ -373,3 +373,49 @@ def test_the_agir_lessons_lead_to_the_aid(shipped_aid, client):
     """The « Agir » lessons that teach the rule point to the tool that applies it."""
     for slug in ("que-dire-apres-une-revelation", "information-preoccupante", "signalement-au-procureur"):
         assert "/que-faire/" in Lesson.objects.get(slug=slug).body, slug
+
+
+# The scenes of the shipped cases (« situation évolutive ») whose best choice is a transmission
+# decision, answered in the aid with what the story has established at that moment.
+CASE_REPLAY = {
+    "cas-jade-un-amoureux-qui-isole/s2": "faits=signaux&mesure=non",
+    "cas-jade-un-amoureux-qui-isole/s3": "faits=faits&mesure_faits=non",
+    "cas-jade-un-amoureux-qui-isole/s4": "faits=faits&mesure_faits=non",
+    "cas-jade-un-amoureux-qui-isole/s5": "danger=oui",
+    "cas-kenza-et-nour-les-plans/s2": "faits=signaux&mesure=non",
+    "cas-kenza-et-nour-les-plans/s3": "faits=faits&mesure_faits=non",
+    "cas-kenza-et-nour-les-plans/s4": "faits=faits&mesure_faits=non",
+    "cas-lina-casting-en-ligne/s2": "faits=signaux&mesure=non",
+    "cas-lina-casting-en-ligne/s2b": "faits=signaux&mesure=non",
+    "cas-lina-casting-en-ligne/s3": "faits=faits&mesure_faits=non",
+    "cas-lina-casting-en-ligne/s4": "danger=oui",
+    "cas-maelys-fugues-mecs/s3": "faits=signaux&mesure=oui",
+    "cas-maelys-fugues-mecs/s4": "faits=faits&mesure_faits=oui",
+    "cas-sofia-infirmerie/s2": "faits=signaux&mesure=non",
+    "cas-sofia-infirmerie/s4": "faits=faits&mesure_faits=non",
+    "cas-yanis-le-gros-bonnet/s2": "faits=signaux&mesure=non",
+    "cas-yanis-le-gros-bonnet/s2b": "faits=signaux&mesure=non",
+    "cas-yanis-le-gros-bonnet/s3": "faits=faits&mesure_faits=non",
+    "cas-yanis-le-gros-bonnet/s5": "danger=oui",
+}
+
+
+def test_every_decision_of_the_shipped_cases_reaches_its_key_through_the_aid(shipped_aid):
+    """In the cases that unfold, the best choice of each deciding scene is the aid's outcome for
+    the facts of that moment: the cases teach the same rule as the aid and the other items."""
+    best = {}
+    for case in CaseQuestion.objects.filter(archived=False):
+        for scene_key, own in case.graph.choices.items():
+            top = next(c for c in own if c.points == 2)
+            if top.decision:
+                best[f"{case.slug}/{scene_key}"] = top.decision
+    assert sorted(best) == sorted(CASE_REPLAY), "ajoutez chaque scène qui décide à CASE_REPLAY"
+    wrong = {}
+    for key, answers in CASE_REPLAY.items():
+        params = {"age": "mineur", **dict(part.split("=") for part in answers.split("&"))}
+        if params.get("danger") != "oui":
+            params = {"danger": "non", **params, **REST}
+        reached = walk(shipped_aid, params)
+        if reached.outcome is None or reached.outcome.slug != DECISION_TO_OUTCOME[best[key]]:
+            wrong[key] = (best[key], reached.outcome.slug if reached.outcome else reached.step.slug)
+    assert wrong == {}

@@ -116,6 +116,7 @@ def test_export_reads_the_database_in_a_fixed_number_of_queries(tmp_path, django
     """Exporting does not slow down as the course grows: one query per kind of row (and
     per question type), never one per lesson, question or option."""
     load(FIXTURES_DIR)
-    # course, modules, lessons, quizzes, question base rows, options, contacts, one per question type
-    with django_assert_num_queries(7 + 5 + 3):
+    # course, modules, lessons, quizzes, question base rows, options, contacts, one per question
+    # type, a case's scenes, endings and choices (one each)
+    with django_assert_num_queries(7 + 6 + 3 + 3):
         export_content(tmp_path)

@@ -120,6 +120,11 @@ class Command(BaseCommand):
         chosen = {}
         for question in content.questions:
             options = content.options[question.id]
+            if question.input_type == "case":  # a path: the best choice, or not, at each scene
+                picks = [f"{key}:{(max(own, key=lambda c: c.points) if rng.random() < skill else rng.choice(own)).key}"
+                         for key, own in question.graph.choices.items()]
+                chosen[question.id] = question.read_response(picks, options)
+                continue
             right = [o.id for o in options if o.is_correct]
             wrong = [o.id for o in options if not o.is_correct]
             good = rng.random() < skill
