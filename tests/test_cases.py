@@ -502,3 +502,28 @@ def test_the_learners_trainer_page_shows_the_path_played(group):
     response = client_for(group["trainer"]).get(
         reverse("trainer_learner", args=[group["cohort"].pk, learner.pk]))
     assert "Fin : Fin fin-" in response.content.decode()
+
+
+# --- Learner data ---------------------------------------------------------------------------------
+
+
+def test_a_case_in_progress_and_a_path_played_are_in_the_learners_data_export(world, learner, learner_client):
+    """« Mes données » lists the paths sent and the case being played; nobody else's."""
+    answer_quiz(learner, world["quiz"], {"cas-test": ["s1:b", "s2:c", "s3:a"]})
+    choose(learner_client, world, 0, "s1", "a")
+    other = make_user("autre@example.test")
+    case_runs.choose(user=other, case=CaseQuestion.objects.get(pk=world["case"].pk), position=0,
+                     scene_key="s1", choice_key="c")
+    export = learner_client.get(reverse("data_export")).json()
+    assert export["cas_en_cours"] == [{"cas": "cas-test", "commence_le": export["cas_en_cours"][0]["commence_le"],
+                                       "choix": ["s1:a"]}]
+    played = export["tentatives"][0]["reponses"][0]["choix"]
+    assert "Septembre — au collège : Choix s1b" in played and "Fin : Fin fin-protegee" in played
+
+
+def test_deleting_the_account_deletes_its_cases_in_progress(world, learner):
+    """A case being played is learner data: it goes with the account."""
+    case_runs.choose(user=learner, case=CaseQuestion.objects.get(pk=world["case"].pk), position=0,
+                     scene_key="s1", choice_key="a")
+    learner.delete()
+    assert not CaseRun.objects.exists() and not CaseRunStep.objects.exists()

@@ -12,6 +12,7 @@ from elearning.models import Cohort, Enrolment, Invitation, Membership
 from elearning.training import urls as urls_trainer
 from tests.conftest import (
     answer_quiz,
+    build_case,
     build_course,
     build_scenario_quiz,
     enrol,
@@ -44,6 +45,7 @@ def url_for(pattern: URLPattern, ids: dict) -> str:
 def world():
     course, modules, _ = build_course()
     scenario = build_scenario_quiz(modules[-1])
+    case = build_case(scenario)  # a case that unfolds: its path report is swept too (issue 18)
     org_a, org_b = make_org("org-a", "Organisation A"), make_org("org-b", "Organisation B")
     cohort_a, cohort_b = make_cohort(org_a, "Groupe A"), make_cohort(org_b, "Groupe B secret")
     trainer_a = make_trainer(org_a, "formatrice-a@example.test")
@@ -65,7 +67,7 @@ def world():
         "trainer_a": trainer_a, "learner_a": learner_a, "learner_b": learner_b,
         "org_a": org_a, "org_b": org_b, "cohort_a": cohort_a, "cohort_b": cohort_b,
         "cotrainer_a": cotrainer_a, "colleague_a": colleague_a, "trainer_b": trainer_b,
-        "invitation_a": invitation_a, "invitation_b": invitation_b,
+        "invitation_a": invitation_a, "invitation_b": invitation_b, "case": case,
     }
 
 
@@ -77,12 +79,14 @@ def client_for(user):
 
 def own_ids(world):
     return {"cohort_id": world["cohort_a"].pk, "user_id": world["learner_a"].pk, "organisation_id": world["org_a"].pk,
-            "trainer_id": world["cotrainer_a"].pk, "invitation_id": world["invitation_a"].pk}
+            "trainer_id": world["cotrainer_a"].pk, "invitation_id": world["invitation_a"].pk,
+            "question_id": world["case"].pk}
 
 
 def other_ids(world):
     return {"cohort_id": world["cohort_b"].pk, "user_id": world["learner_b"].pk, "organisation_id": world["org_b"].pk,
-            "trainer_id": world["trainer_b"].pk, "invitation_id": world["invitation_b"].pk}
+            "trainer_id": world["trainer_b"].pk, "invitation_id": world["invitation_b"].pk,
+            "question_id": world["case"].pk}
 
 
 def organisation_b_is_untouched(world):
@@ -104,7 +108,8 @@ def test_sweep_covers_every_trainer_url():
     assert {"trainer_cohort", "trainer_items", "trainer_export_learners", "trainer_export_items",
             "trainer_cohort_code", "trainer_remove_learner", "trainer_organisation", "trainer_team",
             "trainer_team_remove", "trainer_invitation_cancel", "trainer_learner", "trainer_cohort_settings",
-            "trainer_cohort_archive", "trainer_cotrainer_add", "trainer_cotrainer_remove", "trainer_archived"} <= names
+            "trainer_cohort_archive", "trainer_cotrainer_add", "trainer_cotrainer_remove", "trainer_archived",
+            "trainer_case_paths"} <= names
 
 
 @pytest.mark.parametrize("pattern", [p for p in PATTERNS if with_ids(p)], ids=lambda p: p.name)
@@ -136,7 +141,8 @@ def test_own_cohort_with_a_stranger_learner_answers_404(world, pattern, method):
 @pytest.mark.parametrize("pattern", [p for p in PATTERNS if with_ids(p)], ids=lambda p: p.name)
 def test_ids_that_do_not_exist_answer_404_too(world, pattern):
     client = client_for(world["trainer_a"])
-    ids = {"cohort_id": 99999, "user_id": 99999, "organisation_id": 99999, "trainer_id": 99999, "invitation_id": 99999}
+    ids = {"cohort_id": 99999, "user_id": 99999, "organisation_id": 99999, "trainer_id": 99999, "invitation_id": 99999,
+           "question_id": 99999}
     assert client.get(url_for(pattern, ids)).status_code == 404
 
 

@@ -182,7 +182,8 @@ def certificate_verify(request, code):
 
 def export_user_data(user) -> dict:
     """Every row about `user`, nothing about anyone else."""
-    attempts = Attempt.objects.filter(user=user).prefetch_related("answers__options").select_related("quiz")
+    attempts = (Attempt.objects.filter(user=user).prefetch_related("answers__options", "answers__steps")
+                .select_related("quiz"))
     return {
         "profil": {
             "email": user.email, "prenom": user.first_name, "nom": user.last_name,
@@ -225,11 +226,19 @@ def export_user_data(user) -> dict:
                 "seuil": a.pass_mark, "reussie": a.passed,
                 "reponses": [
                     {"question": ans.title, "score": ans.score,
-                     "choix": [o.text for o in ans.options.all() if o.chosen]}
+                     "choix": [o.text for o in ans.options.all() if o.chosen]
+                     + [f"{step.scene_title} : {step.choice_text}" if step.choice_key else f"Fin : {step.scene_title}"
+                        for step in ans.steps.all()]}
                     for ans in a.answers.all()
                 ],
             }
             for a in attempts
+        ],
+        # A case being played, not sent yet (« situation évolutive »): the choices made so far.
+        "cas_en_cours": [
+            {"cas": run.case.slug, "commence_le": run.started_at.isoformat(),
+             "choix": [f"{step.scene_key}:{step.choice_key}" for step in run.steps.all()]}
+            for run in user.case_runs.select_related("case").prefetch_related("steps")
         ],
         "attestations": [
             {"code": c.code, "cours": c.course_title, "terminee_le": c.completed_on.isoformat()}
