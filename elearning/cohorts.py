@@ -57,7 +57,8 @@ def create_cohort(*, organisation: Organisation, name: str, created_by) -> Cohor
     IntegrityError when the organisation already has a cohort of that name, whatever its case
     (a database rule: two trainers submitting the same name at once get one group)."""
     cohort = Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
-    cohort.trainers.add(created_by)
+    if created_by is not None:  # a group made by a script or an import has no trainer yet
+        cohort.trainers.add(created_by)
     return cohort
 
 
