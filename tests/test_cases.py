@@ -180,6 +180,8 @@ def test_a_choice_that_is_not_of_the_scene_gets_a_french_message(world, learner_
         assert response.status_code == 400
         assert "Choisissez une des réponses proposées" in response.content.decode()
     assert not CaseRunStep.objects.exists()
+    tampered = learner_client.post(case_url(world, "choisir/"), {"position": "x", "scene": "s1\x00", "choice": "a"})
+    assert tampered.status_code == 400 and "a expiré ou a été modifié" in tampered.content.decode()
 
 
 def test_two_simultaneous_choices_record_one_step(world, learner):

@@ -8,6 +8,7 @@ record nothing twice, and a choice sent after the session expired comes back, ti
 signing in. Back on the quiz page, a finished case counts as answered; sending the quiz
 grades its path and stores it in the attempt's snapshot.
 """
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -24,6 +25,15 @@ POINT_LABELS = {
     1: "Acceptable, mais incomplet",
     0: "À éviter",
 }
+
+
+class CaseStepForm(forms.Form):
+    """One choice in one scene: where the learner stands (position, scene) travels with it, so
+    that an old page sent again is recognised and records nothing."""
+
+    position = forms.IntegerField(min_value=0, max_value=1000)
+    scene = forms.SlugField(max_length=20)
+    choice = forms.CharField(max_length=8, required=False)
 
 
 def _case_or_404(quiz: Quiz, question_id: int) -> CaseQuestion:
@@ -79,13 +89,14 @@ def case_choose(request, slug, question_id):
     quiz, case = _open(request, slug, question_id)
     if closed := followup_closed(request, quiz):
         return closed
-    try:
-        position = int(request.POST.get("position", ""))
-    except ValueError:
-        position = -1
+    form = CaseStepForm(request.POST)
+    if not form.is_valid():
+        state = case_runs.run_state(user=request.user, case=case)
+        return _render(request, quiz, case, state, status=400,
+                       error="Le formulaire a expiré ou a été modifié : choisissez de nouveau votre réponse.")
     outcome, state = case_runs.choose(
-        user=request.user, case=case, position=position,
-        scene_key=request.POST.get("scene", ""), choice_key=request.POST.get("choice", ""),
+        user=request.user, case=case, position=form.cleaned_data["position"],
+        scene_key=form.cleaned_data["scene"], choice_key=form.cleaned_data["choice"],
     )
     if outcome is case_runs.Outcome.INVALID:
         return _render(request, quiz, case, state, status=400,
