@@ -12,9 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from elearning.live.sessions import live_quizzes, start_session
 from elearning.resume import PARAM
 from quizzes import case_runs, cases
 from quizzes.case_content import CaseContentError, parse_case, read_cases
+from quizzes.content_load import load_content
 from quizzes.models import (
     Answer,
     AnswerStep,
@@ -419,8 +421,6 @@ def test_import_then_export_then_load_round_trips_a_case(world, tmp_path):
     CaseChoice.objects.all().delete()
     CaseScene.objects.all().delete()
     CaseEnding.objects.all().delete()
-    from quizzes.content_load import load_content
-
     load_content(paths=[str(tmp_path / "out" / "quizzes" / f"{world['quiz'].slug}.json")])
     after = sorted(CaseChoice.objects.values_list("case__slug", "scene_key", "key", "points", "next_key", "decision"))
     assert after == before and len(after) == 9 + 4
@@ -529,3 +529,16 @@ def test_deleting_the_account_deletes_its_cases_in_progress(world, learner):
                      scene_key="s1", choice_key="a")
     learner.delete()
     assert not CaseRun.objects.exists() and not CaseRunStep.objects.exists()
+
+
+def test_a_case_is_never_put_to_a_live_vote(world):
+    """Live sessions vote on one screen per question: a quiz of cases is not offered, and a
+    quiz mixing both keeps only its other questions."""
+    assert world["quiz"] not in live_quizzes()
+    mixed = build_scenario_quiz(world["modules"][0], slug="mixte")
+    case = build_case(mixed, slug="cas-mixte")
+    assert mixed in live_quizzes()
+    org = make_org()
+    cohort = make_cohort(org)
+    session = start_session(cohort=cohort, quiz=mixed, trainer=make_trainer(org, cohorts=[cohort]))
+    assert case.pk not in session.question_ids and len(session.question_ids) == 4

@@ -3,12 +3,12 @@ transaction that locks the session row, so a vote and the closing of that vote n
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from elearning.live.models import IDLE_LIMIT, LiveSession, Participant, Vote
 from elearning.models import Cohort
-from quizzes.models import Option, Question, Quiz
+from quizzes.models import CaseQuestion, Option, Question, Quiz
 
 Phase = LiveSession.Phase
 
@@ -36,15 +36,20 @@ class LiveRefused(Exception):
     """The action or the vote is not possible now; the message says why, in French."""
 
 
+def live_questions():
+    """Questions answered in one vote on a phone: a case that unfolds (« situation
+    évolutive ») is played scene by scene on its own pages, never in a live session."""
+    return Question.objects.filter(archived=False).not_instance_of(CaseQuestion)
+
+
 def live_quizzes():
-    return Quiz.objects.published().filter(kind__in=LIVE_QUIZ_KINDS).order_by("order", "title")
+    return (Quiz.objects.published().filter(kind__in=LIVE_QUIZ_KINDS)
+            .filter(Exists(live_questions().filter(quiz=OuterRef("pk")))).order_by("order", "title"))
 
 
 def start_session(*, cohort: Cohort, quiz: Quiz, trainer) -> LiveSession:
     """A new session on `quiz` for `cohort`, its questions fixed as they are now."""
-    question_ids = list(
-        Question.objects.filter(quiz=quiz, archived=False).order_by("order", "id").values_list("id", flat=True)
-    )
+    question_ids = list(live_questions().filter(quiz=quiz).order_by("order", "id").values_list("id", flat=True))
     if not question_ids:
         raise LiveRefused("Ce quiz n'a aucune question : choisissez-en un autre.")
     for _ in range(5):  # a code already taken: draw another
