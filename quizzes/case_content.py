@@ -114,7 +114,8 @@ def read_cases(paths: list[Path]) -> list[ParsedCase]:
 @transaction.atomic
 def import_cases(*, paths: list[Path], quiz_slug: str, module_slug: str, title: str, intro: str) -> list[CaseQuestion]:
     """Write the cases into the quiz `quiz_slug` (created in `module_slug` when missing), in
-    file order; all or nothing."""
+    file order; a case already in the database keeps its quiz and place (an editor may have
+    moved it) and gets the file's content. All or nothing."""
     parsed = read_cases(paths)
     quiz = Quiz.objects.filter(slug=quiz_slug).first()
     if quiz is None:
@@ -126,10 +127,12 @@ def import_cases(*, paths: list[Path], quiz_slug: str, module_slug: str, title: 
         )
     written = []
     for order, case in enumerate(parsed, start=1):
-        question = CaseQuestion.objects.filter(slug=case.slug).first() or case.question
+        question = CaseQuestion.objects.filter(slug=case.slug).first()
+        if question is None:  # a new case joins the quiz; one already placed stays where it is
+            question = case.question
+            question.quiz, question.order = quiz, order
         for name in ("title", "prompt", "profile", "skill"):
             setattr(question, name, getattr(case.question, name))
-        question.quiz, question.order = quiz, order
         question.save()
         for model in (CaseChoice, CaseScene, CaseEnding):
             model.objects.filter(case=question).delete()

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from elearning.decision.models import Outcome, Step
 from elearning.models import EDITORS_GROUP, Contact, Course, Lesson, Membership, Module
 from quizzes.models import (
+    CaseQuestion,
     DecisionQuestion,
     MultipleChoiceQuestion,
     Question,
@@ -18,6 +19,7 @@ from quizzes.models import (
 )
 from tests.conftest import (
     admin_form_data,
+    build_case,
     client_for,
     enrol,
     make_cohort,
@@ -29,7 +31,8 @@ from tests.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion]
+QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion,
+                  CaseQuestion]
 CONTENT_MODELS = [Course, Module, Lesson, Contact, Quiz, Question, *QUESTION_TYPES]
 
 
@@ -45,6 +48,8 @@ def _admin_urls(model, obj):
 def test_editor_opens_list_add_change_and_history_pages(editor_client, content, model):
     """An editor can list, add, change and see the history of every kind of content,
     each question type included."""
+    if model is CaseQuestion:
+        build_case(content["quiz"])
     obj = model._default_manager.order_by("pk").first()
     for url in _admin_urls(model, obj):
         response = editor_client.get(url)
@@ -56,6 +61,8 @@ def test_each_question_type_opens_through_the_question_list(editor_client, conte
     """From the one question list, each type's add and change forms open with its own fields."""
     from django.contrib.contenttypes.models import ContentType
 
+    if model is CaseQuestion:
+        build_case(content["quiz"])
     ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
     response = editor_client.get(f"/admin/quizzes/question/add/?ct_id={ct.pk}")
     assert response.status_code == 200
@@ -179,6 +186,7 @@ def test_editors_group_exists_after_migrate_with_content_permissions_only(db):
     models = set(group.permissions.values_list("content_type__model", flat=True))
     assert models == {"course", "module", "lesson", "contact", "quiz", "question", "option",
                       "outcome", "step", "choice",  # the decision aid's tree
+                      "casescene", "caseending", "casechoice",  # a case's parts, edited with it
                       *(m._meta.model_name for m in QUESTION_TYPES)}
     assert group.permissions.count() == 4 * len(models)
 
