@@ -26,7 +26,7 @@ ENGLISH = [
 ]
 # Field names that are the same word in French: their default label is already French.
 SAME_IN_FRENCH = {"description", "profession", "module", "quiz", "question", "option", "score", "permissions",
-                  "organisation", "polymorphic_ctype", "id"}
+                  "organisation", "polymorphic_ctype", "id", "points", "position"}
 
 
 def visible_text(html: str) -> str:
