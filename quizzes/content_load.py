@@ -51,14 +51,15 @@ def fingerprint(fields: dict) -> str:
     return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def current_fields(obj) -> dict:
-    """The row's values as the fixtures write them (the export's own serialisation)."""
+def current_fields(obj, names) -> dict:
+    """The row's values as the fixtures write them (the export's own serialisation), limited
+    to the fields the fixture holds (the directory leaves out who confirmed an entry)."""
     rows = type(obj)._base_manager.all()
     if hasattr(rows, "non_polymorphic"):  # a question's base row, not its type's
         rows = rows.non_polymorphic()
     fresh = rows.get(pk=obj.pk)
     dumped = serializers.serialize("json", [fresh], use_natural_foreign_keys=True, use_natural_primary_keys=True)
-    return json.loads(dumped)[0]["fields"]
+    return {name: value for name, value in json.loads(dumped)[0]["fields"].items() if name in names}
 
 
 def _natural_key(row: dict, obj) -> str:
@@ -111,7 +112,7 @@ def _load_row(row, loaded, *, stored, force, report, versions) -> None:
         loaded.save()
         report.created.append(label)
     else:
-        now = fingerprint(current_fields(obj))
+        now = fingerprint(current_fields(obj, row["fields"]))
         if now == new:
             report.unchanged += 1
             _remember(known, content_type, key, new, stored)
