@@ -285,6 +285,7 @@ def test_changing_the_right_answer_of_an_answered_question_archives_the_version_
 
     data = admin_form_data(editor_client.get(url))
     data["prompt"] += " Reformulée."
+    data["_publish"] = "Publier"
     assert editor_client.post(url, data).status_code == 302
     assert Question.objects.count() == count and Answer.objects.filter(question=question).exists()
 
@@ -293,6 +294,10 @@ def test_changing_the_right_answer_of_an_answered_question_archives_the_version_
         data.pop(f"options-{index}-is_correct", None)
         if data[f"options-{index}-decision"] == "ip":
             data[f"options-{index}-is_correct"] = "on"
+    # A draft changes nothing learners see: nothing is archived until it is published.
+    assert editor_client.post(url, data | {"_save_draft": "Enregistrer le brouillon"}).status_code == 302
+    assert Question.objects.count() == count and Answer.objects.filter(question=question).exists()
+    data["_publish"] = "Publier"
     response = editor_client.post(url, data, follow=True)
     assert "la version qu'elles et ils ont vue est archivée" in html.unescape(response.content.decode())
 

@@ -1,6 +1,7 @@
 """Options are shown in an order shuffled per attempt: the same attempt always sees the same
 order (reloads included), pinned options keep their place, and the snapshot, the result
-page and the editors' preview list the options in the order they were shown."""
+page and the editors' preview list the options in the order they were shown. The order's
+seed travels in the signed form token, apart from the random submission key."""
 import re
 import uuid
 
@@ -28,8 +29,16 @@ def six_options(scenario):
                                   for i in range(6)])
 
 
+def token_of(html):
+    return signing.loads(token_from(html), salt="quizzes.submission")
+
+
 def key_of(html):
-    return signing.loads(token_from(html), salt="quizzes.submission")["k"]
+    return token_of(html)["k"]
+
+
+def seed_of(html):
+    return token_of(html)["s"]
 
 
 def shown_ids(html, question_id):
@@ -73,16 +82,45 @@ def test_load_quiz_with_a_key_shuffles_every_question(scenario, six_options):
 
 
 def test_reloading_the_quiz_page_keeps_the_order_until_it_is_submitted(scenario, six_options, learner_client):
-    """A reload shows the same order and the same submission key; after submitting, the next
-    attempt gets a new key."""
+    """A reload shows the same order (same seed) with a fresh submission key, so two tabs are
+    two attempts; after submitting, the next attempt gets another seed and other orders."""
     url = f"/quiz/{scenario.slug}/"
     first, again = learner_client.get(url).content.decode(), learner_client.get(url).content.decode()
-    question = six_options[0].question_id
-    assert shown_ids(first, question) == shown_ids(again, question)
-    assert key_of(again) == key_of(first)
-    learner_client.post(f"{url}envoyer/", answer_all(load_quiz(scenario)) | {"token": token_from(first)})
+    content = load_quiz(scenario)
+    assert all(shown_ids(first, q.id) == shown_ids(again, q.id) for q in content.questions)
+    assert seed_of(again) == seed_of(first) and key_of(again) != key_of(first)
+    learner_client.post(f"{url}envoyer/", answer_all(content) | {"token": token_from(first)})
     assert Attempt.objects.count() == 1
-    assert key_of(learner_client.get(url).content.decode()) != key_of(first)
+    after = learner_client.get(url).content.decode()
+    assert seed_of(after) != seed_of(first)
+    assert any(shown_ids(after, q.id) != shown_ids(first, q.id) for q in content.questions)
+
+
+def test_a_tampered_seed_is_refused_and_nothing_is_recorded(scenario, six_options, learner_client):
+    """The order's seed is signed with the key: a token re-signed by someone else is refused
+    (French message, answers kept), never graded."""
+    url = f"/quiz/{scenario.slug}/"
+    html = learner_client.get(url).content.decode()
+    forged = signing.dumps(token_of(html) | {"s": "choisi"}, salt="quizzes.submission", key="pas-la-bonne-cle")
+    response = learner_client.post(f"{url}envoyer/", answer_all(load_quiz(scenario)) | {"token": forged})
+    assert response.status_code == 400 and "Le formulaire a expiré ou a été modifié" in response.content.decode()
+    assert not Attempt.objects.exists()
+
+
+def test_an_attempt_sent_after_another_tab_keeps_the_order_it_showed(scenario, six_options, learner_client):
+    """Two tabs show the same order; the second one sent (after the first was recorded) still
+    stores the order it showed, read from its own token, not the next attempt's."""
+    url = f"/quiz/{scenario.slug}/"
+    one, two = learner_client.get(url).content.decode(), learner_client.get(url).content.decode()
+    content = load_quiz(scenario)
+    learner_client.post(f"{url}envoyer/", answer_all(content) | {"token": token_from(one)})
+    learner_client.post(f"{url}envoyer/", answer_all(content, right=False) | {"token": token_from(two)})
+    first, second = Attempt.objects.order_by("pk")
+    question = six_options[0].question_id
+    for attempt in (first, second):
+        rows = AnswerOption.objects.filter(answer__attempt=attempt, answer__question_id=question).order_by("order")
+        assert [row.option_id for row in rows] == shown_ids(two, question)
+    assert (first.score, second.score) == (1.0, 0.0)
 
 
 def test_snapshot_and_review_keep_the_order_shown(scenario, six_options, learner_client):
@@ -138,6 +176,7 @@ def test_editors_pin_an_option_in_the_admin(editor_client, scenario):
     data = admin_form_data(editor_client.get(url))
     last = int(data["options-INITIAL_FORMS"]) - 1
     data[f"options-{last}-pinned"] = "on"
+    data["_publish"] = "Publier"
     assert "position fixe" in editor_client.get(url).content.decode()
     assert editor_client.post(url, data).status_code == 302
     assert list(question.options.order_by("order").values_list("pinned", flat=True)) == [False, False, False, True]
