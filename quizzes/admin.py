@@ -55,7 +55,12 @@ from quizzes.models import (
     SingleChoiceQuestion,
     WordingQuestion,
 )
-from quizzes.revisions import answered_version, archive_answered_version, archived_message, right_answer_changed
+from quizzes.revisions import (
+    answered_version,
+    archive_answered_version,
+    archived_message,
+    right_answer_changed,
+)
 
 QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion]
 ARCHIVE_HELP = (
