@@ -555,6 +555,13 @@ class Contact(models.Model):
             return f"Vérifié par l'équipe le {formats.date_format(self.confirmed_at, 'j F Y')}."
         return f"D'après {self.source} ; pas encore confirmé par l'équipe éditoriale."
 
+    @property
+    def provenance_short(self) -> str:
+        """The same, in a few words, for the one-page fiche réflexe."""
+        if self.confirmed_at:
+            return f"vérifié le {formats.date_format(self.confirmed_at, 'j F Y')}"
+        return f"d'après {self.source}"
+
 
 @receiver(pre_save, sender=Contact)
 def keep_who_confirmed(sender, instance, raw=False, **kwargs):
