@@ -10,7 +10,16 @@ from django.core import signing
 
 from quizzes.attempts import load_quiz, shown_order
 from quizzes.models import AnswerOption, Attempt, Option, SignalQuestion
-from tests.conftest import add_options, admin_form_data, build_scenario_quiz
+from tests.conftest import (
+    add_options,
+    admin_form_data,
+    build_scenario_quiz,
+    client_for,
+    enrol,
+    make_cohort,
+    make_org,
+    make_trainer,
+)
 from tests.test_quizzes import answer_all, token_from
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +149,24 @@ def test_snapshot_and_review_keep_the_order_shown(scenario, six_options, learner
     texts = {o.id: o.text for o in Option.objects.all()}
     question = six_options[0].question_id
     positions = [review.index(texts[option_id]) for option_id in shown[question]]
+    assert positions == sorted(positions)
+
+
+def test_the_trainer_sees_the_options_in_the_order_the_learner_saw(scenario, six_options, learner, learner_client):
+    """The learner's page in the trainer's reports lists each answer's options as they were
+    shown on that attempt, not in the editors' order."""
+    org = make_org()
+    cohort = make_cohort(org)
+    enrol(learner, cohort)
+    trainer = make_trainer(org, cohorts=[cohort])
+    url = f"/quiz/{scenario.slug}/"
+    html = learner_client.get(url).content.decode()
+    question = six_options[0].question_id
+    shown = shown_ids(html, question)
+    learner_client.post(f"{url}envoyer/", answer_all(load_quiz(scenario)) | {"token": token_from(html)})
+    page = client_for(trainer).get(f"/formation/groupes/{cohort.pk}/apprenants/{learner.pk}/").content.decode()
+    texts = {o.id: o.text for o in six_options}
+    positions = [page.index(texts[option_id]) for option_id in shown]
     assert positions == sorted(positions)
 
 
