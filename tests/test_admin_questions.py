@@ -316,3 +316,34 @@ def test_changing_the_right_answer_of_an_answered_question_archives_the_version_
     attempt.refresh_from_db()
     assert attempt.score == 1.0 and attempt.passed
     assert archived.history.first().history_user.email == "editrice@example.test"
+
+
+def test_restoring_a_version_with_another_right_answer_archives_the_version_answered(editor_client, content):
+    """Restoring an earlier version from the history is an edit too: when it changes the right
+    answer of a question learners have answered since, their version is archived with their
+    answers and nobody's score moves."""
+    question = DecisionQuestion.objects.get(quiz=content["quiz"])
+    first_right = question.options.get(is_correct=True)
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    data = admin_form_data(editor_client.get(url))
+    for index in range(int(data["options-INITIAL_FORMS"])):
+        data.pop(f"options-{index}-is_correct", None)
+        if data[f"options-{index}-decision"] == "ip":
+            data[f"options-{index}-is_correct"] = "on"
+    data["_publish"] = "Publier"
+    assert editor_client.post(url, data).status_code == 302
+    assert not DecisionQuestion.objects.filter(archived=True).exists()  # nobody had answered yet
+
+    learner = make_user("apprenante@example.test")
+    attempt = _answer_all_right(learner, content["quiz"])
+    first = question.history.order_by("history_date").first()
+    form_url = f"/admin/quizzes/decisionquestion/{question.pk}/history/{first.history_id}/"
+    response = editor_client.post(form_url, admin_form_data(editor_client.get(form_url)), follow=True)
+    assert "la version qu'elles et ils ont vue est archivée" in html.unescape(response.content.decode())
+
+    archived = DecisionQuestion.objects.get(archived=True)
+    assert archived.options.get(is_correct=True).decision == "ip"
+    assert Answer.objects.get(attempt=attempt, title=question.title).question_id == archived.pk
+    assert question.options.get(is_correct=True).key == first_right.key
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0
