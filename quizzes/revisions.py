@@ -35,6 +35,28 @@ def answered_version(*, question: Question) -> AnsweredVersion | None:
     return AnsweredVersion(question=stored, options=list(Option.objects.filter(question_id=question.pk)))
 
 
+def answered_versions() -> dict[int, AnsweredVersion]:
+    """Every live question learners have answered, as stored now, by id (a fixed number of
+    queries: one per question type, one for the options)."""
+    ids = set(Answer.objects.values_list("question_id", flat=True).distinct())
+    options: dict[int, list[Option]] = {}
+    for option in Option.objects.filter(question_id__in=ids):
+        options.setdefault(option.question_id, []).append(option)
+    return {
+        question.pk: AnsweredVersion(question=question, options=options.get(question.pk, []))
+        for question in Question.objects.filter(pk__in=ids, archived=False)
+    }
+
+
+def changed_right_answers(versions: dict[int, AnsweredVersion]) -> list[AnsweredVersion]:
+    """Those of `versions` whose options marked right are no longer the same (one query)."""
+    now: dict[int, set[str]] = {}
+    for question_id, key in Option.objects.filter(question_id__in=versions, is_correct=True).values_list(
+            "question_id", "key"):
+        now.setdefault(question_id, set()).add(key)
+    return [version for question_id, version in versions.items() if now.get(question_id, set()) != version.right_keys]
+
+
 def right_answer_changed(*, before: AnsweredVersion, question: Question) -> bool:
     """Whether the options marked right now differ from those learners were graded on."""
     now = {option.key for option in Option.objects.filter(question_id=question.pk, is_correct=True)}
