@@ -17,7 +17,7 @@ def state_the_guide_as_source(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('elearning', '0009_platform_trainer_role'),
+        ('elearning', '0010_learner_data_labels_and_constraints'),
     ]
 
     operations = [

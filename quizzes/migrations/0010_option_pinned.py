@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0008_quizresult_cohort_label'),
+        ('quizzes', '0009_learner_data_labels_and_constraints'),
     ]
 
     operations = [
