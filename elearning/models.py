@@ -465,7 +465,7 @@ class Contact(models.Model):
     )
     phone_2_doubtful = models.BooleanField("autre téléphone douteux", default=False)
     source = models.CharField(
-        "source", max_length=200, blank=True,
+        "source des coordonnées", max_length=200, blank=True,
         help_text="D'où viennent ces coordonnées, avec l'année, à lire après « D'après » : "
         "« le guide régional, 2022 ».",
     )

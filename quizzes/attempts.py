@@ -20,9 +20,9 @@ class QuizContent:
     options: dict[int, list[Option]]
 
 
-def load_quiz(quiz: Quiz, *, key: uuid.UUID | str | None = None) -> QuizContent:
+def load_quiz(quiz: Quiz, *, seed: str | None = None) -> QuizContent:
     """Questions (one query per question type, never per question) and their options: in the
-    editors' order, or, given the attempt's key, in the order that attempt shows them."""
+    editors' order, or, given an attempt's seed, in the order that attempt shows them."""
     questions = list(
         Question.objects.filter(quiz=quiz, archived=False, status=Status.PUBLISHED)
         .select_related("lesson__module").order_by("order", "id")
@@ -31,7 +31,7 @@ def load_quiz(quiz: Quiz, *, key: uuid.UUID | str | None = None) -> QuizContent:
     for option in Option.objects.filter(question_id__in=options).order_by("order", "id"):
         options[option.question_id].append(option)
     content = QuizContent(quiz=quiz, questions=questions, options=options)
-    return content if key is None else as_shown(content, key=key)
+    return content if seed is None else as_shown(content, seed=seed)
 
 
 def shown_order(options: list[Option], *, seed: str) -> list[Option]:
@@ -44,13 +44,14 @@ def shown_order(options: list[Option], *, seed: str) -> list[Option]:
     return [option if option.pinned else next(rest) for option in options]
 
 
-def as_shown(content: QuizContent, *, key: uuid.UUID | str) -> QuizContent:
-    """The same quiz with each question's options in the order shown for the attempt `key`
-    (no query: the order is derived from the key, nothing is stored before submission)."""
+def as_shown(content: QuizContent, *, seed: str) -> QuizContent:
+    """The same quiz with each question's options in the order one attempt shows them, from
+    that attempt's `seed` (no query: nothing is stored before submission; the attempt's
+    snapshot keeps the order once it is sent)."""
     return QuizContent(
         quiz=content.quiz,
         questions=content.questions,
-        options={q.id: shown_order(content.options[q.id], seed=f"{key}:{q.id}") for q in content.questions},
+        options={q.id: shown_order(content.options[q.id], seed=f"{seed}:{q.id}") for q in content.questions},
     )
 
 

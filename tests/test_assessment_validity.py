@@ -351,7 +351,7 @@ def shuffled_blind_scores(content: QuizContent, shuffles: int = SHUFFLES) -> dic
     ticks = ticks or {"": lambda options: set()}
     scores: dict[str, list[float]] = {}
     for seed in range(shuffles):
-        shown = as_shown(content, key=f"test-{seed}")
+        shown = as_shown(content, seed=f"test-{seed}")
         for (one_name, one), (tick_name, tick) in product(one_answer.items(), ticks.items()):
             chosen = {q.id: (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
             scores.setdefault(f"{one_name} / {tick_name}", []).append(grade_all(shown, chosen)[0])

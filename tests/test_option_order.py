@@ -55,15 +55,15 @@ def shown_ids(html, question_id):
     return [int(v) for v in re.findall(rf'name="q{question_id}" value="(\d+)"', html)]
 
 
-def test_same_key_gives_the_same_order(six_options):
-    """Shuffling is derived from the attempt's key: computing it again gives the same order."""
-    key = uuid.uuid4()
-    first = shown_order(six_options, seed=f"{key}:1")
-    assert [o.pk for o in shown_order(six_options, seed=f"{key}:1")] == [o.pk for o in first]
+def test_same_seed_gives_the_same_order(six_options):
+    """Shuffling is derived from the attempt's seed: computing it again gives the same order."""
+    seed = uuid.uuid4().hex
+    first = shown_order(six_options, seed=f"{seed}:1")
+    assert [o.pk for o in shown_order(six_options, seed=f"{seed}:1")] == [o.pk for o in first]
     assert sorted(o.pk for o in first) == sorted(o.pk for o in six_options)
 
 
-def test_different_keys_give_different_orders(six_options):
+def test_different_seeds_give_different_orders(six_options):
     """Over many attempts the orders differ and every option comes first sometimes."""
     orders = [tuple(o.pk for o in shown_order(six_options, seed=f"{uuid.uuid4()}:1")) for _ in range(200)]
     assert len(set(orders)) > 100
@@ -80,14 +80,14 @@ def test_pinned_option_keeps_its_place(six_options):
     assert len({tuple(o.pk for o in order) for order in orders}) > 20
 
 
-def test_load_quiz_with_a_key_shuffles_every_question(scenario, six_options):
-    """The attempt's key decides each question's order; without a key the editors' order."""
-    key = uuid.uuid4()
+def test_load_quiz_with_a_seed_shuffles_every_question(scenario, six_options):
+    """The attempt's seed decides each question's order; without one, the editors' order."""
+    seed = uuid.uuid4().hex
     canonical = load_quiz(scenario)
-    shown = load_quiz(scenario, key=key)
+    shown = load_quiz(scenario, seed=seed)
     question = six_options[0].question_id
     assert [o.pk for o in canonical.options[question]] == [o.pk for o in six_options]
-    assert [o.pk for o in shown.options[question]] == [o.pk for o in shown_order(six_options, seed=f"{key}:{question}")]
+    assert [o.pk for o in shown.options[question]] == [o.pk for o in shown_order(six_options, seed=f"{seed}:{question}")]
 
 
 def test_reloading_the_quiz_page_keeps_the_order_until_it_is_submitted(scenario, six_options, learner_client):

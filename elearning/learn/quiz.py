@@ -67,7 +67,7 @@ def read_token(token) -> FormToken | None:
 
 def shown(content, seed: str):
     """The quiz with its options in the order of `seed` (the editors' order without one)."""
-    return as_shown(content, key=seed) if seed else content
+    return as_shown(content, seed=seed) if seed else content
 
 
 def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):

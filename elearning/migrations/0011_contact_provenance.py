@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='source',
-            field=models.CharField(blank=True, help_text="D'où viennent ces coordonnées, avec l'année, à lire après « D'après » : « le guide régional, 2022 ».", max_length=200, verbose_name='source'),
+            field=models.CharField(blank=True, help_text="D'où viennent ces coordonnées, avec l'année, à lire après « D'après » : « le guide régional, 2022 ».", max_length=200, verbose_name='source des coordonnées'),
         ),
         migrations.AddField(
             model_name='historicalcontact',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalcontact',
             name='source',
-            field=models.CharField(blank=True, help_text="D'où viennent ces coordonnées, avec l'année, à lire après « D'après » : « le guide régional, 2022 ».", max_length=200, verbose_name='source'),
+            field=models.CharField(blank=True, help_text="D'où viennent ces coordonnées, avec l'année, à lire après « D'après » : « le guide régional, 2022 ».", max_length=200, verbose_name='source des coordonnées'),
         ),
         migrations.RunPython(state_the_guide_as_source, migrations.RunPython.noop),
         migrations.AddConstraint(

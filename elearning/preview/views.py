@@ -152,7 +152,7 @@ def _take_or_grade(request, content: QuizContent, banner: Banner):
     carries the seed, so the result lists them in the order the editor saw."""
     token = request.POST.get("token", "") if request.method == "POST" else ""
     token = token[:64] or "apercu-" + secrets.token_hex(8)
-    content = as_shown(content, key=token)
+    content = as_shown(content, seed=token)
     chosen, missing = {}, []
     if request.method == "POST":
         chosen = parse_choices(content, request.POST)
