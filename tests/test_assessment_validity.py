@@ -381,7 +381,8 @@ def shuffled_blind_scores(content: QuizContent, shuffles: int = SHUFFLES) -> dic
     for seed in range(shuffles):
         shown = as_shown(content, seed=f"test-{seed}")
         for (one_name, one), (tick_name, tick) in product(one_answer.items(), ticks.items()):
-            chosen = {q.id: (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
+            chosen = {q.id: blind_path(q, one) if q.input_type == "case"  # a case's choices are not shuffled
+                      else (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
             scores.setdefault(f"{one_name} / {tick_name}", []).append(grade_all(shown, chosen)[0])
     return scores
 
