@@ -542,3 +542,29 @@ def test_a_case_is_never_put_to_a_live_vote(world):
     cohort = make_cohort(org)
     session = start_session(cohort=cohort, quiz=mixed, trainer=make_trainer(org, cohorts=[cohort]))
     assert case.pk not in session.question_ids and len(session.question_ids) == 4
+
+
+def test_an_editor_adds_a_whole_case_in_one_save(world, editor_client):
+    """A new case: its scenes, endings and choices typed in the one add form, saved together;
+    a choice pointing to a scene added in the same save is accepted."""
+    data = admin_form_data(editor_client.get(reverse("admin:quizzes_casequestion_add")))
+    data.update({"quiz": world["quiz"].pk, "order": 9, "title": "Adam, 16 ans", "slug": "cas-adam",
+                 "prompt": "Personnes fictives.", "skill": "decider"})
+    for index, (key, title) in enumerate([("s1", "Mars"), ("s2", "Avril")]):
+        data.update({f"scenes-{index}-key": key, f"scenes-{index}-order": index + 1,
+                     f"scenes-{index}-title": title, f"scenes-{index}-text": f"Texte {key}"})
+    for index, key in enumerate(["fin-ok", "fin-ko"]):
+        data.update({f"endings-{index}-key": key, f"endings-{index}-order": index + 1, f"endings-{index}-title": key,
+                     f"endings-{index}-tone": "protege" if key == "fin-ok" else "rate",
+                     f"endings-{index}-debrief": "Débriefing"})
+    rows = [("s1", "a", 2, "s2"), ("s1", "b", 0, "s2"), ("s2", "a", 0, "fin-ko"), ("s2", "b", 2, "fin-ok")]
+    for index, (scene, key, points, next_key) in enumerate(rows):
+        data.update({f"choices-{index}-scene_key": scene, f"choices-{index}-key": key,
+                     f"choices-{index}-order": index, f"choices-{index}-text": f"Choix {scene}{key}",
+                     f"choices-{index}-points": points, f"choices-{index}-feedback": "Pourquoi",
+                     f"choices-{index}-next_key": next_key})
+    response = editor_client.post(reverse("admin:quizzes_casequestion_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = CaseQuestion.objects.get(slug="cas-adam")
+    assert (case.scenes.count(), case.endings.count(), case.choices.count()) == (2, 2, 4)
+    assert case.grade(case.read_response(["s1:a", "s2:b"], []), []).score == 1.0
