@@ -200,6 +200,30 @@ class KeyElement:
     why: str = ""
 
 
+def parse_key_elements(facts: str, quotes: str) -> tuple[list[KeyElement], list[str]]:
+    """The exercise's key facts ("libellé | motif ; autre motif | pourquoi", one a line) and key
+    quotes (one a line), with French messages for the lines that cannot be read."""
+    elements: list[KeyElement] = []
+    errors: list[str] = []
+    for number, line in enumerate([line for line in (facts or "").splitlines() if line.strip()], start=1):
+        parts = [part.strip() for part in line.split("|")]
+        label = parts[0]
+        patterns = tuple(p.strip() for p in (parts[1] if len(parts) > 1 else "").split(";") if re.search(r"\w", p))
+        why = " | ".join(parts[2:]).strip()
+        if not label or not patterns:
+            errors.append(f"Élément attendu n° {number} illisible : écrivez « libellé | motif ; autre motif | pourquoi ».")
+            continue
+        elements.append(KeyElement(key=str(number), kind="fact", label=label, patterns=patterns, why=why))
+    for number, line in enumerate([line.strip() for line in (quotes or "").splitlines() if line.strip()], start=1):
+        quote = line.strip("«»“”\" \u00a0\u202f")
+        if not re.search(r"\w", quote):
+            errors.append(f"Citation attendue n° {number} vide.")
+            continue
+        elements.append(KeyElement(key=str(number), kind="quote", label=f"Ses mots exacts, entre guillemets : « {quote} »",
+                                   patterns=(quote,)))
+    return elements, errors
+
+
 @dataclass(frozen=True)
 class CheckItem:
     code: str

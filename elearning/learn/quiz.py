@@ -13,8 +13,10 @@ from elearning.progress import followup
 from elearning.progress.completion import course_progress
 from elearning.progress.followup import FOLLOWUP_KINDS
 from elearning.resume import login_required_keeping_post, resumed_post
-from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
-from quizzes.models import Answer, AnswerOption, Attempt, Quiz
+from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, response_errors, submit
+from quizzes.models import Answer, AnswerOption, Attempt, Quiz, WritingCheck
+from quizzes.writing import clean_text
+from quizzes.writing_actions import annotate_findings, saved_drafts
 
 _KEY_SALT = "quizzes.submission"
 
@@ -31,15 +33,19 @@ def read_token(token):
         return None, None
 
 
-def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
+def quiz_context(quiz, content, *, token, chosen=None, missing=None, error="", errors=None):
     chosen = chosen or {}
+    errors = errors or {}
     missing_ids = {q.id for q in (missing or [])}
     items = [
         {
             "question": q,
             "options": content.options[q.id],
             "chosen": chosen.get(q.id, set()),
+            # A written answer, shown back as it can be stored (never with a NUL byte).
+            "text": clean_text(chosen[q.id]) if isinstance(chosen.get(q.id), str) else "",
             "missing": q.id in missing_ids,
+            "error": errors.get(q.id, ""),
             "number": index,
         }
         for index, q in enumerate(content.questions, start=1)
@@ -61,11 +67,12 @@ def _followup_closed(request, quiz):
     return redirect("dashboard")
 
 
-def resumed_quiz_context(quiz, content, resumed) -> dict:
-    """The quiz form, empty, or with the answers sent when the session had expired (`resumed`;
-    the submission key they carried is kept: sending them again never records twice)."""
+def resumed_quiz_context(quiz, content, resumed, *, saved=None) -> dict:
+    """The quiz form, empty (or with the learner's saved drafts, `saved`), or with the answers
+    sent when the session had expired (`resumed`; the submission key they carried is kept:
+    sending them again never records twice)."""
     if resumed is None:
-        return quiz_context(quiz, content, token=new_token())
+        return quiz_context(quiz, content, token=new_token(), chosen=saved)
     token = resumed.get("token", "")
     if read_token(token)[0] is None:
         token = new_token()
@@ -81,7 +88,8 @@ def quiz_detail(request, slug):
         return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = resumed_quiz_context(quiz, content, resumed_post(request))
+    context = resumed_quiz_context(quiz, content, resumed_post(request),
+                                   saved=saved_drafts(user=request.user, content=content))
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
@@ -109,7 +117,8 @@ def handle_submission(request, quiz, *, template, extra_context=None):
     try:
         attempt = submit(user=request.user, content=content, chosen=chosen, submission_key=key, started_at=started_at)
     except IncompleteSubmission as incomplete:
-        context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing)
+        context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing,
+                               errors=response_errors(content, chosen))
         context.update(extra_context or {})
         return render(request, template, context, status=400)
     return redirect("quiz_result", slug=attempt.quiz.slug, attempt_id=attempt.pk)
@@ -119,11 +128,14 @@ def handle_submission(request, quiz, *, template, extra_context=None):
 def quiz_result(request, slug, attempt_id):
     attempt = get_object_or_404(
         Attempt.objects.select_related("quiz").prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.order_by("order").prefetch_related(
-                Prefetch("options", queryset=AnswerOption.objects.order_by("order"))))
+            Prefetch("answers", queryset=Answer.objects.order_by("order").select_related("written").prefetch_related(
+                Prefetch("options", queryset=AnswerOption.objects.order_by("order")),
+                Prefetch("writing_checks", queryset=WritingCheck.objects.order_by("order")),
+                "written__comments"))
         ),
         pk=attempt_id, user=request.user, quiz__slug=slug,
     )
+    annotate_findings(attempt.answers.all())
     quiz = attempt.quiz
     is_self = quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
     result = None if is_self else quiz.results.filter(user=request.user).first()
