@@ -40,3 +40,15 @@ def build_writing_quiz(module, slug="redaction", *, order=20, pass_mark=0.7):
         self_check="Ai-je daté chaque fait ?\nAi-je recopié ses mots exacts ?",
     )
     return quiz
+
+
+def answer_writing(user, quiz, text=MODEL_IP):
+    """Send a text through the real write path (quizzes.attempts.submit)."""
+    import uuid
+
+    from quizzes.attempts import load_quiz, submit
+
+    content = load_quiz(quiz)
+    chosen = {q.id: text if isinstance(q, WritingQuestion) else {o.id for o in content.options[q.id] if o.is_correct}
+              for q in content.questions}
+    return submit(user=user, content=content, chosen=chosen, submission_key=uuid.uuid4())
