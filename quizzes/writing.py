@@ -103,7 +103,8 @@ def canonical_dates(folded: str) -> str:
 def _flexible(phrase: str) -> re.Pattern:
     """A regex for a folded phrase, any punctuation or spacing between its words."""
     words = re.findall(r"\w+", phrase)
-    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)")
+    # A plural or feminine ending on the last word counts ("annonce" finds "annonces").
+    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?:e?s|x|e)?(?!\w)")
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
@@ -298,10 +299,11 @@ PLACE_WORDS = _any(r"\b(?:domicile|vit|habite|heberge\w*|foyer|mecs|famille d'ac
                    r"residence|internat|en fugue|fugue)\b")
 SCHOOL_WORDS = _any(r"\b(?:scolaris\w*|eleve|classe|college|lycee|ecole|cfa|apprenti\w*|formation|descolaris\w*|"
                     r"seconde|premiere|terminale|[3-6]e|cap|bac pro|absenteisme|absences?)\b")
-IP_WORDS = _any(r"\b(?:information preoccupante|crip|cellule de recueil)\b")
+# The Val-d'Oise calls its CRIP the CDIP (guide, contacts of the 95).
+IP_WORDS = _any(r"\b(?:information preoccupante|crip|cdip|cellule de recueil)\b")
 PROSECUTOR_WORDS = _any(r"\b(?:procureure?|parquet|procureur\w* de la republique|tribunal judiciaire)\b")
 SIGNALEMENT_WORDS = _any(r"\bsignalement\b")
-CRIP_WORDS = _any(r"\b(?:crip|cellule de recueil)\b")
+CRIP_WORDS = _any(r"\b(?:crip|cdip|cellule de recueil)\b")
 
 INTERPRETATION = _any(
     r"\b(?:je (?:pense|crois|suppose|suis (?:sure?|convaincue?)|soupconne|devine|sais bien)|il me semble|a mon avis|"
@@ -312,7 +314,19 @@ INTERPRETATION = _any(
     r"de mauvaise vie|mauvaises? frequentations|comportement (?:de|d') ?(?:fille|garcon) facile|"
     r"(?:elle|il) (?:se prostitue|se prostituait|fait le trottoir|vend son corps|fait la pute)|"
     r"(?:elle|il) est (?:d'accord|consentante?|volontaire)|(?:elle|il) le veut bien|c'est son choix|"
-    r"manipulat(?:eur|rice)|perverse?|vicieu(?:x|se)|chaudasse|pute|salope)\b"
+    r"manipulat(?:eur|rice)|perverse?|vicieu(?:x|se)|chaudasse|pute|salope|"
+    r"on pense|nous pensons|se met en danger par son comportement|(?:a|ont) choisi cette vie|clairement|"
+    r"ce qui montre bien|cache quelque chose|bizarre|recadr\w*|n'importe quoi|qu'(?:elle|il) comprenne|"
+    r"(?:elle|il) a reconnu|(?:elle|il) l'a voulu)\b"
+)
+# Investigating or attaching images is not the writer's role (and an intimate image of a minor
+# may not be kept or sent: art. 227-23 of the Code pénal).
+INVESTIGATION = _any(
+    r"\b(?:captures? d'ecran|pour (?:verifier|en savoir plus|enqueter)|"
+    r"(?:j'ai|nous avons|on a) (?:verifie|fouille|cherche|consulte son|consulte ses|interroge|enquete|"
+    r"fait des captures|photographie)|"
+    r"je (?:joins|vous transmets|vous envoie) (?:les |des |ses |la |une )?(?:photos?|images?|captures?|messages|videos?)|"
+    r"en pieces? jointes?|(?:on|nous) l'(?:a|avons) convoquee?|je l'ai convoquee?)"
 )
 DIAGNOSIS = _any(
     r"\b(?:depressi\w*|bipolaire|schizophr\w*|borderline|etat limite|psychopath\w*|psychotique|hysteri\w*|"
@@ -471,6 +485,13 @@ def check_text(text: str, *, task: str, elements: list[KeyElement] | tuple[KeyEl
         "et la ou le culpabiliser : vous décrivez, la CRIP évalue, la justice qualifie.",
         "Remplacez l'opinion par ce que vous avez vu ou entendu ; une inquiétude se dit comme telle : "
         "« craintes d'une situation prostitutionnelle ».", found=interpretations)
+    investigation = _unquoted_matches(text, INVESTIGATION)
+    add("enquete", "Pas d'enquête, aucune image jointe", not investigation,
+        "La CRIP évalue, la justice enquête : chercher soi-même, interroger ou convoquer peut alerter l'agresseur "
+        "et fragiliser la procédure ; détenir ou transmettre une image intime d'une mineure relève de l'article "
+        "227-23 du Code pénal.",
+        "Retirez ce passage : relevez seulement ce qui vous a été montré ou dit (pseudonymes, adresses de pages, "
+        "plateformes, dates), sans chercher vous-même ni joindre d'image.", found=investigation)
     diagnoses = _unquoted_matches(text, DIAGNOSIS)
     add("diagnostic", "Pas de diagnostic", not diagnoses,
         "Un diagnostic n'est pas un constat : il appartient aux soignant·es qui ont examiné la ou le jeune.",
