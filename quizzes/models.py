@@ -697,19 +697,27 @@ class WritingQuestion(Question):
                           + ", ".join(warnings[0].found) + ".")
         return errors
 
-    def record_response(self, *, answer, grade, user) -> None:
-        """Keep the learner's text (deleted with their account) and the check, item by item
-        (kept with the anonymised attempt, for the group's item analysis)."""
-        WrittenAnswer.objects.create(
+    def response_rows(self, *, answer, grade, user) -> tuple["WrittenAnswer", list["WritingCheck"]]:
+        """The learner's text with the exercise as shown, and the check item by item, unsaved
+        (the editors' preview shows them without recording anything)."""
+        written = WrittenAnswer(
             answer=answer, user=user, text=grade.text, task=self.task, recipient=self.recipient,
-            writer_role=self.writer_role, case_file=self.case_file, model_answer=self.model_answer, model_comments=self.model_comments,
-            self_check=self.self_check,
+            writer_role=self.writer_role, case_file=self.case_file, model_answer=self.model_answer,
+            model_comments=self.model_comments, self_check=self.self_check,
         )
-        WritingCheck.objects.bulk_create([
+        checks = [
             WritingCheck(answer=answer, order=position, code=item.code, label=item.label[:300],
                          counted=item.counted, passed=item.passed, why=item.why, fix=item.fix)
             for position, item in enumerate(grade.check.items, start=1)
-        ])
+        ]
+        return written, checks
+
+    def record_response(self, *, answer, grade, user) -> None:
+        """Keep the learner's text (deleted with their account) and the check, item by item
+        (kept with the anonymised attempt, for the group's item analysis)."""
+        written, checks = self.response_rows(answer=answer, grade=grade, user=user)
+        written.save()
+        WritingCheck.objects.bulk_create(checks)
         WritingDraft.objects.filter(user=user, question=self).delete()
 
     @staticmethod
