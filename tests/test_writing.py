@@ -6,8 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from elearning.accounts import delete_account
-from elearning.learn.dashboard import export_user_data
+from elearning.progress.personal_data import delete_account, export_user_data
 from quizzes.models import Attempt, WritingCheck, WritingDraft, WritingQuestion, WrittenAnswer
 from tests.conftest import PASSWORD
 from tests.writing_builders import MODEL_IP, POOR_IP, build_writing_quiz
@@ -143,7 +142,7 @@ def test_texts_are_in_the_data_export_and_deleted_with_the_account(writing, lear
     quiz, question = writing
     send(learner_client, quiz, question, MODEL_IP)
     WritingDraft.objects.create(user=learner, question=question, text="Brouillon suivant")
-    exported = str(export_user_data(learner))
+    exported = str(export_user_data(user=learner))
     assert "je lui dois des services" in exported and "Brouillon suivant" in exported
     checks = WritingCheck.objects.count()
     delete_account(user=learner)

@@ -20,8 +20,9 @@ Which rows count — results belong to the group in which they were made:
   the group they finished in;
 - quiz statistics and item analysis read each learner's best attempt, the one that counts
   for progress: what the group has understood once it has practised;
-- completion follows the rule of `elearning.progress` (published lessons done, published
-  quizzes of published modules passed), computed for the whole roster at once.
+- started, lessons done and complete are the milestones of `elearning.progress.completion`
+  (`CompletionRule`), the very thresholds the learner's pages read, tested here in SQL for
+  the whole roster at once.
 """
 from __future__ import annotations
 
@@ -55,17 +56,16 @@ from elearning.models import (
     Certificate,
     Cohort,
     ConfidenceRating,
-    Course,
     Departement,
     Enrolment,
-    Lesson,
     LessonCompletion,
     Organisation,
     Phase,
     Profession,
     Skill,
-    Status,
 )
+from elearning.progress.completion import SELF_ASSESSMENT_KINDS, CourseShape, QuizInfo
+from elearning.training.forms import LearnerFilterForm
 from quizzes.models import (
     Answer,
     AnswerOption,
@@ -77,72 +77,6 @@ from quizzes.models import (
     QuizResult,
     SignalFamily,
 )
-
-# --- The course: what counts for completion -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuizInfo:
-    id: int
-    title: str
-    kind: str
-    kind_label: str
-    module_title: str
-    pass_mark: float
-
-
-@dataclass(frozen=True)
-class CourseShape:
-    """The published lessons and quizzes that make a course complete (see elearning/progress/completion.py)."""
-
-    course_id: int | None
-    lesson_ids: tuple[int, ...] = ()
-    quizzes: tuple[QuizInfo, ...] = ()
-
-    @property
-    def quiz_ids(self) -> list[int]:
-        return [q.id for q in self.quizzes]
-
-    @property
-    def final_quiz_ids(self) -> list[int]:
-        return [q.id for q in self.quizzes if q.kind == Quiz.Kind.FINAL]
-
-    @property
-    def n_lessons(self) -> int:
-        return len(self.lesson_ids)
-
-    @property
-    def n_quizzes(self) -> int:
-        return len(self.quizzes)
-
-    @property
-    def n_steps(self) -> int:
-        return self.n_lessons + self.n_quizzes
-
-
-def course_shape() -> CourseShape:
-    """The course's published lessons and quizzes (3 queries)."""
-
-    course = Course.objects.order_by("pk").only("pk").first()
-    if course is None:
-        return CourseShape(course_id=None)
-    lesson_ids = tuple(
-        Lesson.objects.published()
-        .filter(module__course=course, module__status=Status.PUBLISHED)
-        .order_by("module__order", "order", "id")
-        .values_list("id", flat=True)
-    )
-    kind_labels = dict(Quiz.Kind.choices)
-    quizzes = tuple(
-        QuizInfo(id=row["id"], title=row["title"], kind=row["kind"], kind_label=kind_labels.get(row["kind"], ""),
-                 module_title=row["module__title"], pass_mark=row["pass_mark"])
-        for row in Quiz.objects.reachable()
-        .filter(module__course=course)
-        .order_by("module__order", "module_id", "order", "id")
-        .values("id", "title", "kind", "module__title", "pass_mark")
-    )
-    return CourseShape(course_id=course.pk, lesson_ids=lesson_ids, quizzes=quizzes)
-
 
 # --- The roster, one annotated row per learner ------------------------------------------------
 
@@ -187,7 +121,13 @@ def _learner_expression(shape: CourseShape, name: str):
                 _per_learner(results.filter(quiz_id__in=shape.quiz_ids, passed=True), Count("pk")), 0
             )
         case "started":
-            return ExpressionWrapper(Q(Exists(completions)) | Q(Exists(results)), output_field=BooleanField())
+            # As `course_progress` sets `active`: a lesson of the course done, or an attempt at
+            # a course quiz or a self-assessment test.
+            tried = results.filter(Q(quiz_id__in=shape.quiz_ids) | Q(quiz__kind__in=SELF_ASSESSMENT_KINDS))
+            if shape.lesson_ids:
+                done = completions.filter(lesson_id__in=shape.lesson_ids)
+                return ExpressionWrapper(Q(Exists(done)) | Q(Exists(tried)), output_field=BooleanField())
+            return ExpressionWrapper(Q(Exists(tried)), output_field=BooleanField())
         case "mean_score":
             return _per_learner(results.filter(quiz_id__in=shape.quiz_ids), Avg("best_score"))
         case "final_score":
@@ -230,18 +170,6 @@ def _roster(shape: CourseShape, names=LEARNER_VALUES, *, quiz_columns: bool = Fa
 
 
 FUNNEL_VALUES = ("lessons_done", "quizzes_passed", "started", "has_certificate")
-
-
-def _started():
-    return Q(started=True)
-
-
-def _lessons_done(shape: CourseShape):
-    return _started() & Q(lessons_done__gte=shape.n_lessons)
-
-
-def _complete(shape: CourseShape):
-    return _lessons_done(shape) & Q(quizzes_passed__gte=shape.n_quizzes)
 
 
 # --- Funnel ----------------------------------------------------------------------------------
@@ -289,9 +217,9 @@ def _funnel_aggregates(shape: CourseShape) -> dict:
     # not shadow the per-learner value it counts.
     return {
         "n_joined": Count("pk"),
-        "n_started": Count("pk", filter=_started()),
-        "n_lessons_done": Count("pk", filter=_lessons_done(shape)),
-        "n_complete": Count("pk", filter=_complete(shape)),
+        "n_started": Count("pk", filter=shape.rule.started.condition()),
+        "n_lessons_done": Count("pk", filter=shape.rule.lessons_done.condition()),
+        "n_complete": Count("pk", filter=shape.rule.complete.condition()),
         "n_certified": Count("pk", filter=Q(has_certificate=True)),
     }
 
@@ -500,7 +428,7 @@ PAGE_SIZE = 50
 @dataclass(frozen=True)
 class LearnerQuery:
     """What the trainer asked of the learner table: a sort key and two filters, all
-    checked against the allowed values (anything else falls back to the default)."""
+    checked by `LearnerFilterForm` (anything else falls back to the default)."""
 
     sort: str = DEFAULT_SORT
     descending: bool = False
@@ -510,20 +438,12 @@ class LearnerQuery:
 
     @classmethod
     def from_params(cls, params) -> LearnerQuery:
-        raw_sort = params.get("tri", "") or DEFAULT_SORT
-        descending = raw_sort.startswith("-")
-        sort = raw_sort.lstrip("-")
-        if sort not in LEARNER_SORTS:
-            sort, descending = DEFAULT_SORT, False
-        profession = params.get("profession", "")
-        departement = params.get("departement", "")
-        return cls(
-            sort=sort,
-            descending=descending,
-            profession=profession if profession in Profession.values else "",
-            departement=departement if departement in Departement.values else "",
-            search=" ".join(str(params.get("recherche", "")).split())[:100],
-        )
+        data = LearnerFilterForm(params, sorts=LEARNER_SORTS).valid_data()
+        raw_sort = data["tri"] or DEFAULT_SORT
+        return cls(sort=raw_sort.lstrip("-"), descending=raw_sort.startswith("-"),
+                   profession=data["profession"], departement=data["departement"],
+                   # Free text: spaces folded and cut to the field's length, never refused.
+                   search=" ".join(str(params.get("recherche", "")).split())[:100])
 
     @property
     def sort_param(self) -> str:
@@ -555,9 +475,9 @@ LEARNER_FIELDS = (
 
 def learner_rows(cohort: Cohort, shape: CourseShape, query: LearnerQuery | None = None, *,
                  quiz_columns: bool = False) -> QuerySet:
-    """The cohort's learners, filtered and sorted in SQL, as `values_list` tuples: slice it
-    for a page, or `.iterator()` it for an export. Turn each tuple into a `LearnerRow`
-    with `to_learner_row`."""
+    """The cohort's learners, filtered and sorted in SQL, as `values()` dicts: slice it for a
+    page, or `.iterator()` it for an export. Turn each dict into a `LearnerRow` with
+    `to_learner_row`."""
     query = query or LearnerQuery()
     fields = list(LEARNER_FIELDS)
     if quiz_columns:
@@ -566,7 +486,7 @@ def learner_rows(cohort: Cohort, shape: CourseShape, query: LearnerQuery | None 
         _roster(shape, quiz_columns=quiz_columns)
         .filter(Q(cohort=cohort) & query.filters())
         .order_by(*query.ordering())
-        .values_list(*fields)
+        .values(*fields)
     )
 
 
@@ -586,16 +506,24 @@ def learner_page(cohort: Cohort, shape: CourseShape, query: LearnerQuery, page_n
         _roster(shape)
         .filter(pk__in=page.object_list)
         .order_by(*query.ordering())
-        .values_list(*LEARNER_FIELDS)
+        .values(*LEARNER_FIELDS)
     )
     return [to_learner_row(values, shape) for values in rows], page
 
 
-def to_learner_row(values: tuple, shape: CourseShape) -> LearnerRow:
-    head = values[: len(LEARNER_FIELDS)]
-    return LearnerRow(*head[:7], lessons_done=head[7], quizzes_passed=head[8], steps_total=shape.n_steps,
-                      mean_score=head[9], final_score=head[10], has_certificate=bool(head[11]),
-                      last_activity=head[12], quiz_scores=list(values[len(LEARNER_FIELDS):]))
+def to_learner_row(values: dict, shape: CourseShape) -> LearnerRow:
+    """One learner's row, read by field name from `learner_rows` or `learner_page` (the
+    per-quiz scores only when the rows were asked with `quiz_columns`)."""
+    quiz_keys = [f"quiz_{quiz.id}" for quiz in shape.quizzes]
+    return LearnerRow(
+        user_id=values["user_id"], first_name=values["user__first_name"], last_name=values["user__last_name"],
+        email=values["user__email"], profession=values["user__profession"],
+        departement=values["user__departement"], joined_at=values["joined_at"],
+        lessons_done=values["lessons_done"], quizzes_passed=values["quizzes_passed"], steps_total=shape.n_steps,
+        mean_score=values["mean_score"], final_score=values["final_score"],
+        has_certificate=bool(values["has_certificate"]), last_activity=values["last_activity"],
+        quiz_scores=[values[key] for key in quiz_keys if key in values],
+    )
 
 
 def cohort_learner(cohort: Cohort, user_id: int) -> Enrolment | None:
