@@ -105,3 +105,15 @@ def test_item_analysis_counts_what_the_group_leaves_out_in_one_query(group):
     assert question["items"][0]["rate"] >= question["items"][-1]["rate"]
     page = client_for(group["trainer"]).get(f"/formation/groupes/{group['cohort'].pk}/ecrits/").content.decode()
     assert "Les éléments les plus souvent oubliés" in page and "Léa Martin" in page
+
+
+def test_the_learner_page_links_to_the_text_in_the_same_number_of_queries(group, django_assert_num_queries):
+    """The trainer's page for one learner shows the writing exercise and a link to review it."""
+    from tests.test_trainer_learner import LEARNER_PAGE_QUERIES
+
+    client = client_for(group["trainer"])
+    url = f"/formation/groupes/{group['cohort'].pk}/apprenants/{group['learner'].pk}/"
+    with django_assert_num_queries(LEARNER_PAGE_QUERIES):
+        html = client.get(url).content.decode()
+    import re; print(re.findall(r"Rédiger une IP.{0,1500}", html, re.S)[:1])
+    assert review_url(group) in html and "Lire l&#x27;écrit et le relire" in html
