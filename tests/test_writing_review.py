@@ -116,4 +116,4 @@ def test_the_learner_page_links_to_the_text_in_the_same_number_of_queries(group,
     with django_assert_num_queries(LEARNER_PAGE_QUERIES):
         html = client.get(url).content.decode()
     import re; print(re.findall(r"Rédiger une IP.{0,1500}", html, re.S)[:1])
-    assert review_url(group) in html and "Lire l&#x27;écrit et le relire" in html
+    assert review_url(group) in html and "Lire l'écrit et le relire" in html
