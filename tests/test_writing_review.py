@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from elearning.training.writing import writing_item_analysis
 from quizzes.models import ReviewStatus, WritingComment, WrittenAnswer
 from tests.conftest import client_for, enrol, make_cohort, make_org, make_trainer, make_user
+from tests.test_trainer_learner import LEARNER_PAGE_QUERIES
 from tests.writing_builders import MODEL_IP, POOR_IP, answer_writing, build_writing_quiz
 
 pytestmark = pytest.mark.django_db
@@ -109,11 +110,8 @@ def test_item_analysis_counts_what_the_group_leaves_out_in_one_query(group):
 
 def test_the_learner_page_links_to_the_text_in_the_same_number_of_queries(group, django_assert_num_queries):
     """The trainer's page for one learner shows the writing exercise and a link to review it."""
-    from tests.test_trainer_learner import LEARNER_PAGE_QUERIES
-
     client = client_for(group["trainer"])
     url = f"/formation/groupes/{group['cohort'].pk}/apprenants/{group['learner'].pk}/"
     with django_assert_num_queries(LEARNER_PAGE_QUERIES):
         html = client.get(url).content.decode()
-    import re; print(re.findall(r"Rédiger une IP.{0,1500}", html, re.S)[:1])
     assert review_url(group) in html and "Lire l'écrit et le relire" in html
