@@ -717,7 +717,7 @@ class WritingQuestion(Question):
         )
         checks = [
             WritingCheck(answer=answer, order=position, code=item.code, label=item.label[:300],
-                         counted=item.counted, passed=item.passed, why=item.why, fix=item.fix)
+                         counted=item.counted, blocking=item.blocking, passed=item.passed, why=item.why, fix=item.fix)
             for position, item in enumerate(grade.check.items, start=1)
         ]
         return written, checks
@@ -786,6 +786,7 @@ class WritingCheck(models.Model):
     code = models.CharField("repère", max_length=60)
     label = models.CharField("élément vérifié", max_length=300)
     counted = models.BooleanField("compté dans le score", default=True)
+    blocking = models.BooleanField("bloquant", default=False, help_text="Tant qu'il manque, le score est de 0 %.")
     passed = models.BooleanField("présent / respecté")
     why = models.TextField("pourquoi", blank=True)
     fix = models.TextField("que corriger", blank=True)

@@ -234,6 +234,7 @@ class CheckItem:
     fix: str
     counted: bool = True  # False: a warning shown to the learner, outside the score
     found: tuple[str, ...] = field(default_factory=tuple)
+    blocking: bool = False  # True: while it fails, the score is 0 (said on the page)
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,13 @@ class CheckResult:
         return sum(1 for item in self.counted if item.passed)
 
     @property
+    def blocked(self) -> bool:
+        return any(item.blocking and not item.passed for item in self.items)
+
+    @property
     def score(self) -> float:
+        if self.blocked:
+            return 0.0
         counted = self.counted
         return self.passed_count / len(counted) if counted else 0.0
 
@@ -415,9 +422,18 @@ def check_text(text: str, *, task: str, elements: list[KeyElement] | tuple[KeyEl
     folded = fold(text)
     items: list[CheckItem] = []
 
-    def add(code, label, passed, why, fix, *, counted=True, found=()):
+    def add(code, label, passed, why, fix, *, counted=True, found=(), blocking=False):
         items.append(CheckItem(code=code, label=label, passed=bool(passed), why=why, fix=fix, counted=counted,
-                               found=tuple(found)))
+                               found=tuple(found), blocking=blocking))
+
+    copied = copied_share(text, case_file)
+    add("redaction", "Un écrit rédigé, pas le dossier recopié", copied < COPIED_LIMIT,
+        "Une IP ou un signalement s'adresse à un lecteur qui ne connaît pas la situation : il faut choisir, ordonner "
+        "et présenter les faits. Le dossier recopié n'est pas un écrit, et ses mots couvriraient tous les points : "
+        "tant que ce point manque, le score est de 0 %.",
+        "Rédigez avec vos mots (les paroles de la ou du jeune restent citées mot pour mot, entre guillemets).",
+        found=[f"{round(copied * 100)} % du texte (hors citations) repris du dossier"] if copied >= COPIED_LIMIT else [],
+        blocking=True)
 
     recipient_label, recipient_why, recipient_fix = RECIPIENT[task]
     if task == TASK_SIGNALEMENT:
@@ -516,6 +532,31 @@ def check_text(text: str, *, task: str, elements: list[KeyElement] | tuple[KeyEl
         "Retirez ces éléments ou remplacez-les par ceux du dossier fictif. Une situation réelle ne s'écrit pas ici : "
         "elle va à la CRIP ou au parquet.", counted=False, found=identifying)
     return CheckResult(items=tuple(items))
+
+
+# A text is "the dossier copied" when more than half of its runs of six words (quotations
+# aside: the young person's words are to be copied) come from the dossier. Measured on the
+# bank: model answers 3–17 %, the dossier pasted with a few lines added 84–90 %.
+COPIED_LIMIT = 0.5
+_SHINGLE = 6
+
+
+def _shingles(text: str, *, skip_quotations: bool) -> list[str]:
+    folded = fold(text)
+    if skip_quotations:
+        mask = quoted_mask(text)
+        folded = "".join(" " if inside else char for char, inside in zip(folded, mask, strict=True))
+    words = re.findall(r"\w+", folded)
+    return [" ".join(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+
+
+def copied_share(text: str, source: str) -> float:
+    """Share of the text's six-word runs (outside quotations) found in `source`."""
+    runs = _shingles(text, skip_quotations=True)
+    if not runs or not source:
+        return 0.0
+    known = set(_shingles(source, skip_quotations=False))
+    return sum(1 for run in runs if run in known) / len(runs)
 
 
 def _edge_lines(text: str) -> list[str]:

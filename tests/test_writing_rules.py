@@ -220,6 +220,42 @@ def test_no_interpretation_or_judgement(text, ok):
 
 
 @pytest.mark.parametrize(("text", "ok"), [
+    ("Le 12 mars, j'ai reçu Lina ; une élève m'a montré spontanément un compte au pseudonyme « lina_93 ».", True),
+    ("J'ai fait des captures d'écran de ses messages.", False),
+    ("J’ai cherché le site d'annonces pour vérifier.", False),
+    ("Je vous transmets les photos en pièce jointe.", False),
+    ("On l'a convoquée avec ses amies.", False),
+])
+def test_no_investigation_and_no_image_attached(text, ok):
+    """Investigating or attaching images is not the writer's role (art. 227-23 Code pénal for images)."""
+    assert passes("enquete", text) is ok
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("Elle se met en danger par son comportement.", False),
+    ("Elle fait n'importe quoi.", False),
+    ("On pense que c'est vrai.", False),
+    ("Elle a reconnu qu'il lui achetait des choses.", False),
+    ("Elle m'a confié qu'il lui achetait des choses.", True),
+])
+def test_more_judgements_the_guide_warns_about(text, ok):
+    assert passes("interpretation", text) is ok
+
+
+def test_the_dossier_copied_is_not_an_ecrit():
+    """Pasting the case file (with a line around it) fails the first item and scores 0 %, said
+    on the page; a text that only quotes the young person's words exactly is not "copied"."""
+    case = MODEL_IP.replace("Je soussignée", "Le dossier : je soussignée")
+    result = check_text("Objet : IP.\n" + case + "\nMerci.", task="ip", elements=ELEMENTS, case_file=case)
+    item = {i.code: i for i in result.items}["redaction"]
+    assert not item.passed and item.blocking and result.score == 0.0
+    assert "repris du dossier" in item.found[0]
+    own = check_text(MODEL_IP, task="ip", elements=ELEMENTS, case_file=CASE + " « un garçon de 20 ans me paie mes "
+                     "trucs, je lui dois des services »")
+    assert own.score == 1.0
+
+
+@pytest.mark.parametrize(("text", "ok"), [
     ("Elle pleure et dit ne plus dormir depuis le 2 mars.", True),
     ("Elle est dépressive.", False),
     ("Elle présente un stress post-traumatique.", False),
