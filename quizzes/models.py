@@ -764,7 +764,7 @@ class WrittenAnswer(models.Model):
     reviewed_at = models.DateTimeField("relu le", null=True, blank=True)
 
     class Meta:
-        ordering = ["-answer__attempt__submitted_at"]
+        ordering = ["-id"]
         verbose_name = "écrit d'un·e apprenant·e"
         verbose_name_plural = "écrits des apprenant·es"
 

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.views.debug import SafeExceptionReporterFilter
 
 from elearning.progress.personal_data import delete_account, export_user_data
 from quizzes.models import Attempt, WritingCheck, WritingDraft, WritingQuestion, WrittenAnswer
@@ -148,3 +149,14 @@ def test_texts_are_in_the_data_export_and_deleted_with_the_account(writing, lear
     delete_account(user=learner)
     assert not WrittenAnswer.objects.exists() and not WritingDraft.objects.exists()
     assert WritingCheck.objects.count() == checks
+
+
+
+def test_the_text_never_reaches_an_error_report(writing, learner_client):
+    """Were the page to fail, Django's error report would hide the text (learner data)."""
+    quiz, question = writing
+    for path in ("envoyer", "brouillon"):
+        response = learner_client.post(f"/quiz/{quiz.slug}/{path}/", {f"q{question.id}": "je lui dois des services"})
+        cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+        assert "je lui dois des services" not in str(cleansed.dict())
+        assert "je lui dois des services" in response.wsgi_request.POST[f"q{question.id}"]

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 
 from elearning.progress import followup
 from elearning.progress.completion import course_progress
@@ -94,6 +95,8 @@ def quiz_detail(request, slug):
     return render(request, "quizzes/quiz_detail.html", context)
 
 
+# Answers (a written IP included) are learner data: never in an error report.
+@sensitive_post_parameters()
 @login_required_keeping_post(lambda slug: reverse("quiz", args=[slug]))
 def quiz_submit(request, slug):
     """POST: record the attempt. A GET (a reloaded or bookmarked address) goes to the quiz."""

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 
 from elearning.learn.quiz import _followup_closed, _get_quiz, new_token, quiz_context, read_token
 from elearning.resume import login_required_keeping_post
@@ -16,6 +17,8 @@ from quizzes.writing import MAX_LENGTH, clean_text
 from quizzes.writing_actions import DraftTooLong, save_drafts, writing_questions
 
 
+# The text is learner data: never in an error report (sensitive_post_parameters hides it).
+@sensitive_post_parameters()
 @login_required_keeping_post(lambda slug: reverse("quiz", args=[slug]))
 def draft_save(request, slug):
     """POST: keep the texts typed in the quiz's writing questions. GET: back to the quiz."""
@@ -48,4 +51,5 @@ def draft_save(request, slug):
                                   "déconnexion ; il disparaît quand vous envoyez votre texte.")
     else:
         messages.info(request, "Aucun texte à enregistrer : le brouillon est vide.")
-    return redirect(reverse("quiz", args=[slug]) + (f"#question-{texts and next(iter(texts))}" if texts else ""))
+    anchor = f"#question-{next(iter(texts))}" if texts else ""
+    return redirect(reverse("quiz", args=[slug]) + anchor)
