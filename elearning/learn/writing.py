@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
-from elearning.learn.quiz import _followup_closed, _get_quiz, new_token, quiz_context, read_token
+from elearning.learn.quiz import (
+    _followup_closed,
+    _get_quiz,
+    new_token,
+    quiz_context,
+    read_token,
+    shown,
+    shuffle_seed,
+)
 from elearning.resume import login_required_keeping_post
 from quizzes.attempts import load_quiz, parse_choices
 from quizzes.writing import MAX_LENGTH, clean_text
@@ -31,15 +39,19 @@ def draft_save(request, slug):
     chosen = parse_choices(content, request.POST)
     texts = {q.id: chosen[q.id] for q in writing_questions(content)}
     token = request.POST.get("token", "")
-    if read_token(token)[0] is None:
-        token = new_token()
+    parsed = read_token(token)
+    if parsed is None:
+        seed = shuffle_seed(user=request.user, quiz=quiz)
+        token = new_token(seed=seed)
+    else:
+        seed = parsed.seed
     try:
         kept = save_drafts(user=request.user, content=content, texts=texts)
     except DraftTooLong:
         errors = {qid: (f"Votre texte dépasse la limite de {MAX_LENGTH} caractères : le brouillon n'a pas été "
                         "enregistré. Raccourcissez-le ; rien n'a été effacé.")
                   for qid, text in texts.items() if len(clean_text(text)) > MAX_LENGTH}
-        context = quiz_context(quiz, content, token=token, chosen=chosen,
+        context = quiz_context(quiz, shown(content, seed), token=token, chosen=chosen,
                                missing=[q for q in content.questions if q.id in errors], errors=errors)
         return render(request, "quizzes/quiz_detail.html", context, status=400)
     if any(clean_text(text) != text.replace("\r\n", "\n") for text in texts.values()):
