@@ -364,7 +364,9 @@ def shuffled_blind_scores(content: QuizContent, shuffles: int = SHUFFLES) -> dic
     for seed in range(shuffles):
         shown = as_shown(content, seed=f"test-{seed}")
         for (one_name, one), (tick_name, tick) in product(one_answer.items(), ticks.items()):
-            chosen = {q.id: (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
+            # A writing exercise has no options to position: it gets the dossier pasted.
+            chosen = {q.id: TEXT_STRATEGIES["la consigne et le dossier recopiés"](q) if q.input_type == "text"
+                      else (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
             scores.setdefault(f"{one_name} / {tick_name}", []).append(grade_all(shown, chosen)[0])
     return scores
 
