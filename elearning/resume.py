@@ -7,8 +7,11 @@ learner is back on the form with their answers filled in, and sends it again. Th
 key of a quiz travels with them, so a quiz already recorded is never recorded twice.
 
 The value is signed (a third party cannot forge answers for someone) and holds only the form's
-fields, never the CSRF token; it expires after `MAX_AGE_SECONDS`.
+fields, never the CSRF token; it expires after `MAX_AGE_SECONDS`. Fields too long for an
+address (a written IP runs to pages; gunicorn refuses request lines over 4 KB) stay in the
+visitor's own session, which signing in keeps, and the address carries a signed reference.
 """
+import secrets
 from collections.abc import Callable
 from functools import wraps
 
@@ -22,6 +25,8 @@ PARAM = "reprise"
 MAX_AGE_SECONDS = 2 * 60 * 60
 _SALT = "elearning.resume"
 _NOT_KEPT = {"csrfmiddlewaretoken"}
+# Longest value put in the address; longer fields go to the session.
+MAX_URL_VALUE = 1_500
 RESUMED_MESSAGE = ("Votre session avait expiré : vos réponses ont été gardées. Vérifiez-les, "
                    "puis envoyez-les de nouveau.")
 
@@ -39,6 +44,10 @@ def login_required_keeping_post(page_url: Callable[..., str] | None = None):
             fields = {key: request.POST.getlist(key) for key in request.POST if key not in _NOT_KEPT}
             if request.method == "POST" and fields:
                 value = signing.dumps({"path": target, "post": fields}, salt=_SALT, compress=True)
+                if len(value) > MAX_URL_VALUE:
+                    reference = secrets.token_urlsafe(12)
+                    request.session[f"{PARAM}:{reference}"] = fields
+                    value = signing.dumps({"path": target, "session": reference}, salt=_SALT)
                 target = f"{target}?{urlencode({PARAM: value})}"
             return redirect_to_login(target)
 
@@ -57,6 +66,8 @@ def resumed_post(request) -> QueryDict | None:
         data = signing.loads(value, salt=_SALT, max_age=MAX_AGE_SECONDS)
     except signing.BadSignature:
         return None
+    if isinstance(data, dict) and isinstance(data.get("session"), str):
+        data["post"] = request.session.get(f"{PARAM}:{data['session']}")
     if not isinstance(data, dict) or data.get("path") != request.path or not isinstance(data.get("post"), dict):
         return None
     post = QueryDict(mutable=True)

@@ -140,6 +140,7 @@ CHECKED_FIELDS = {
     "quizzes.quiz": ("title", "intro"),
     "quizzes.question": ("title", "prompt", "explanation"),
     "quizzes.decisionquestion": ("legal_basis", "key_points"),
+    "quizzes.writingquestion": ("case_file", "model_answer", "model_comments", "self_check"),
     "quizzes.option": ("text", "feedback"),
     "quizzes.casequestion": ("profile",),
     "quizzes.casescene": ("title", "text"),

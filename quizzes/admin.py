@@ -56,6 +56,7 @@ from quizzes.models import (
     SignalQuestion,
     SingleChoiceQuestion,
     WordingQuestion,
+    WritingQuestion,
 )
 from quizzes.revisions import (
     answered_version,
@@ -65,7 +66,7 @@ from quizzes.revisions import (
 )
 
 QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion,
-                  CaseQuestion]
+                  CaseQuestion, WritingQuestion]
 ARCHIVE_HELP = (
     "Archivez-la : elle ne sera plus proposée aux apprenant·es, et les résultats déjà obtenus "
     "restent intacts."
@@ -280,7 +281,8 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, DraftAdminMixin, ContentHis
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        for name in ("prompt", "explanation", "legal_basis", "key_points"):
+        for name in ("prompt", "explanation", "legal_basis", "key_points", "case_file", "key_facts", "key_quotes",
+                     "model_answer", "model_comments", "self_check"):
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs.update({"rows": 8, "cols": 100})
         return form
@@ -387,6 +389,28 @@ class MultipleChoiceQuestionAdmin(QuestionChildAdmin):
 @admin.register(CaseQuestion)
 class CaseQuestionAdmin(CaseAdminMixin, QuestionChildAdmin):
     """A case: its scenes, endings and choices in one form (quizzes/case_admin.py)."""
+
+
+class WritingQuestionForm(forms.ModelForm):
+    """Refuses key facts that cannot be read and a model answer that fails its own check."""
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = ("task", "recipient", "writer_role", "case_file", "key_facts", "key_quotes", "model_answer", "prompt")
+        if all(name in cleaned for name in ("task", "model_answer")):
+            probe = WritingQuestion(**{name: cleaned.get(name) or "" for name in fields})
+            errors = probe.validate_content()
+            if errors:
+                raise ValidationError(errors)
+        return cleaned
+
+
+@admin.register(WritingQuestion)
+class WritingQuestionAdmin(QuestionChildAdmin):
+    """No options: the dossier, the task, the expected facts and quotes, the model answer."""
+
+    base_form = WritingQuestionForm
+    inlines = []
 
 
 @admin.register(Question)

@@ -69,18 +69,29 @@ class IncompleteSubmission(Exception):
     """Some questions have no valid answer; nothing was recorded."""
 
     def __init__(self, missing: list[Question]):
-        self.missing = missing
+        self.missing = missing  # unanswered, or answered with an error (`response_errors`)
         super().__init__(", ".join(q.title for q in missing))
 
 
-def parse_choices(content: QuizContent, data) -> dict[int, set[int]]:
-    """Read `q<question id>` fields from POST data; keep only ids of that question's options
-    (an id from another question or quiz is ignored, never graded)."""
-    chosen: dict[int, set[int]] = {}
+def parse_choices(content: QuizContent, data) -> dict[int, set[int] | str]:
+    """Read `q<question id>` fields from POST data; each question type reads its own
+    response (the ids of its options, or a text)."""
+    chosen: dict[int, set[int] | str] = {}
     for question in content.questions:
         raw = data.getlist(f"q{question.id}") if hasattr(data, "getlist") else data.get(f"q{question.id}", [])
         chosen[question.id] = question.read_response(list(raw), content.options[question.id])
     return chosen
+
+
+def response_errors(content: QuizContent, chosen) -> dict[int, str]:
+    """French messages for answered questions whose response cannot be recorded as it stands."""
+    errors = {}
+    for question in content.questions:
+        if chosen.get(question.id):
+            message = question.response_error(chosen[question.id])
+            if message:
+                errors[question.id] = message
+    return errors
 
 
 def submit(*, user, content: QuizContent, chosen: dict[int, set[int]], submission_key: uuid.UUID,
@@ -89,7 +100,8 @@ def submit(*, user, content: QuizContent, chosen: dict[int, set[int]], submissio
     existing = Attempt.objects.filter(user=user, submission_key=submission_key).first()
     if existing:
         return existing
-    missing = [q for q in content.questions if not chosen.get(q.id)]
+    errors = response_errors(content, chosen)
+    missing = [q for q in content.questions if not chosen.get(q.id) or q.id in errors]
     if missing:
         raise IncompleteSubmission(missing)
     try:
@@ -163,11 +175,11 @@ def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
             for position, step in enumerate(grade.steps, start=1)
         ]
     )
-    by_type: dict[type, list[Question]] = {}
-    for question in content.questions:
-        by_type.setdefault(type(question), []).append(question)
-    for model, own in by_type.items():
-        model.after_recorded(user=user, questions=own)
+    by_type: dict[type, list] = {}
+    for question, answer, grade in zip(content.questions, answers, grades, strict=True):
+        by_type.setdefault(type(question), []).append((question, answer, grade))
+    for model, recorded in by_type.items():
+        model.after_recorded(user=user, recorded=recorded)
     _update_result(user=user, attempt=attempt, cohort_id=cohort_id)
     return attempt
 

@@ -14,6 +14,16 @@ from polymorphic.models import PolymorphicModel
 from elearning.models import Cohort, Lesson, Module, Skill, SlugManager, Status
 from elearning.versions import VersionHistory
 from quizzes import cases
+from quizzes.writing import (
+    TASK_IP,
+    TASK_SIGNALEMENT,
+    CheckResult,
+    KeyElement,
+    check_text,
+    clean_text,
+    parse_key_elements,
+    text_problem,
+)
 
 
 class QuizQuerySet(models.QuerySet):
@@ -190,16 +200,17 @@ class Question(PolymorphicModel):
     def type_slug(self):
         return self._meta.model_name
 
-    # -- reading and grading -----------------------------------------------------------
+    # -- reading and recording the learner's response --------------------------------
     @classmethod
     def load_related(cls, questions: list["Question"]) -> None:
         """Load what this type needs besides its options, for all its questions of a quiz at
         once (a fixed number of queries); nothing for most types."""
 
     @classmethod
-    def after_recorded(cls, *, user, questions: list["Question"]) -> None:
-        """Called in the submit transaction once an attempt holds these questions (a case
-        clears the learner's finished runs); nothing for most types."""
+    def after_recorded(cls, *, user, recorded: list[tuple["Question", "Answer", "Grade"]]) -> None:
+        """Called in the submit transaction with this type's questions of the attempt, each
+        with its stored answer and its grade: the rows of its own a type keeps (a writing
+        exercise's text and check) or clears (a case's finished runs). Nothing for most types."""
 
     def read_response(self, values: list[str], options: list["Option"]) -> set:
         """The learner's answer from the form's values: ids of this question's own options
@@ -216,6 +227,11 @@ class Question(PolymorphicModel):
             ids = set()  # a tampered radio group: treat as unanswered
         return ids
 
+    def response_error(self, response) -> str:
+        """A French message when an answered response cannot be recorded as it stands."""
+        return ""
+
+    # -- grading ---------------------------------------------------------------------
     def grade(self, chosen_ids: set[int], options: list["Option"]) -> Grade:
         """Single best answer by default: full score when the one chosen option is right."""
         feedback = [self._feedback(o, chosen_ids) for o in options]
@@ -534,9 +550,9 @@ class CaseQuestion(Question):
             question.graph = cases.Graph.build(scenes[question.pk], endings[question.pk], choices[question.pk])
 
     @classmethod
-    def after_recorded(cls, *, user, questions) -> None:
+    def after_recorded(cls, *, user, recorded) -> None:
         # The path is now in the attempt's snapshot: the next try starts each case afresh.
-        CaseRun.objects.filter(user=user, case__in=[q.pk for q in questions]).delete()
+        CaseRun.objects.filter(user=user, case__in=[question.pk for question, _, _ in recorded]).delete()
 
     @property
     def graph(self) -> "cases.Graph":
@@ -886,3 +902,248 @@ class QuizResult(models.Model):
 
     def __str__(self):
         return f"{self.quiz} — {round(self.best_score * 100)} %"
+
+
+# --- Writing the IP or the signalement (« rédaction ») ----------------------------------------
+
+
+class WritingTask(models.TextChoices):
+    IP = TASK_IP, "Information préoccupante à la CRIP"
+    SIGNALEMENT = TASK_SIGNALEMENT, "Signalement au procureur de la République, copie à la CRIP"
+
+
+@dataclass
+class WritingGrade(Grade):
+    """A writing question's grade: the check, item by item, and the text it read."""
+
+    check: CheckResult | None = None
+    text: str = ""
+
+
+class WritingQuestion(Question):
+    """« Rédiger l'écrit » : a fictional case file and a task (an IP to the CRIP or a
+    signalement to the procureur). The learner writes the text; `quizzes/writing.py` checks
+    it item by item; the score is the share of items passed.
+
+    The exercise's key facts and quotes are lines of text on the question (not rows of their
+    own) so that a draft, the history, the preview and the fixtures carry them with the rest
+    of the exercise."""
+
+    type_label = "Rédiger l'écrit"
+    input_type = "text"
+    template_name = "quizzes/writing_question.html"
+    instructions = "Rédigez l'écrit demandé à partir du dossier."
+
+    task = models.CharField("écrit demandé", max_length=20, choices=WritingTask.choices)
+    recipient = models.CharField("destinataire", max_length=200,
+                                 help_text="Par exemple : CRIP de Seine-Saint-Denis (93).")
+    departement = models.CharField("département", max_length=3, blank=True)
+    setting = models.CharField("lieu d'exercice", max_length=120, blank=True,
+                               help_text="Collège, MECS, lycée professionnel, club de prévention…")
+    writer_role = models.CharField("rôle de l'apprenant·e", max_length=300,
+                                   help_text="Le rôle fictif de la personne qui écrit : nom, fonction, structure.")
+    case_file = models.TextField(
+        "dossier (Markdown)",
+        help_text="Fictif : contexte, observations datées, mots exacts de la ou du jeune entre « », ce qui a été "
+        "fait, information des parents.",
+    )
+    key_facts = models.TextField(
+        "éléments attendus", blank=True,
+        help_text="Un élément par ligne : libellé | motif ; autre motif | pourquoi. Un seul motif trouvé suffit "
+        "(majuscules, accents et façon d'écrire les dates ignorés : « 12/03 » = « 12 mars »).",
+    )
+    key_quotes = models.TextField(
+        "citations attendues", blank=True,
+        help_text="Une par ligne : les mots exacts de la ou du jeune, à retrouver entre guillemets dans l'écrit.",
+    )
+    model_answer = models.TextField("écrit modèle (Markdown)")
+    model_comments = models.TextField("commentaires de l'écrit modèle", help_text="Un commentaire par ligne.")
+    self_check = models.TextField("questions d'auto-vérification", help_text="Une question par ligne (oui / non).")
+
+    class Meta:
+        verbose_name = "question « Rédiger l'écrit »"
+        verbose_name_plural = "questions « Rédiger l'écrit »"
+
+    def key_elements(self) -> list[KeyElement]:
+        return parse_key_elements(self.key_facts, self.key_quotes)[0]
+
+    def check_text(self, text: str) -> CheckResult:
+        return check_text(text, task=self.task, elements=self.key_elements(), case_file=self.allowed_text)
+
+    @property
+    def allowed_text(self) -> str:
+        """What the learner may copy without it being real data: the fictional case."""
+        return "\n".join([self.case_file, self.writer_role, self.recipient, self.prompt])
+
+    def read_response(self, values: list[str], options) -> str:
+        """The text typed (the last value, should a tampered form send several)."""
+        return values[-1] if values else ""
+
+    def response_error(self, response) -> str:
+        return text_problem(response or "")
+
+    def grade(self, response, options):
+        text = clean_text(response or "")
+        result = self.check_text(text)
+        return WritingGrade(
+            score=result.score, check=result, text=text,
+            summary=f"{result.passed_count} élément{'s' if result.passed_count > 1 else ''} sur "
+                    f"{len(result.counted)}.",
+            missed=[item.label for item in result.counted if not item.passed],
+        )
+
+    def validate_options(self, options):
+        return ["Une question « Rédiger l'écrit » n'a pas d'options : supprimez-les."] if options else []
+
+    def validate_content(self) -> list[str]:
+        """French messages for an editor: the key facts readable, and the model answer
+        passing every counted item of its own check (a model that fails would teach the wrong thing)."""
+        errors = parse_key_elements(self.key_facts, self.key_quotes)[1]
+        if errors or not self.model_answer:
+            return errors
+        failed = [item.label for item in self.check_text(self.model_answer).counted if not item.passed]
+        if failed:
+            errors.append("L'écrit modèle ne passe pas sa propre vérification : " + " ; ".join(failed) + ".")
+        warnings = self.check_text(self.model_answer).warnings
+        if warnings:
+            errors.append("L'écrit modèle contient des données absentes du dossier : "
+                          + ", ".join(warnings[0].found) + ".")
+        return errors
+
+    def response_rows(self, *, answer, grade, user) -> tuple["WrittenAnswer", list["WritingCheck"]]:
+        """The learner's text with the exercise as shown, and the check item by item, unsaved
+        (the editors' preview shows them without recording anything)."""
+        written = WrittenAnswer(
+            answer=answer, user=user, text=grade.text, task=self.task, recipient=self.recipient,
+            writer_role=self.writer_role, case_file=self.case_file, model_answer=self.model_answer,
+            model_comments=self.model_comments, self_check=self.self_check,
+        )
+        checks = [
+            WritingCheck(answer=answer, order=position, code=item.code, label=item.label[:300],
+                         counted=item.counted, blocking=item.blocking, passed=item.passed, why=item.why, fix=item.fix)
+            for position, item in enumerate(grade.check.items, start=1)
+        ]
+        return written, checks
+
+    @classmethod
+    def after_recorded(cls, *, user, recorded) -> None:
+        """Keep the learner's texts (deleted with their account) and the checks, item by item
+        (kept with the anonymised attempt, for the group's item analysis); the drafts go."""
+        texts, checks = [], []
+        for question, answer, grade in recorded:
+            written, rows = question.response_rows(answer=answer, grade=grade, user=user)
+            texts.append(written)
+            checks.extend(rows)
+        WrittenAnswer.objects.bulk_create(texts)
+        WritingCheck.objects.bulk_create(checks)
+        WritingDraft.objects.filter(user=user, question__in=[question.pk for question, _, _ in recorded]).delete()
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ReviewStatus(models.TextChoices):
+    VALIDATED = "valide", "Validé"
+    REDO = "a-reprendre", "À reprendre"
+
+
+class WrittenAnswer(models.Model):
+    """The text a learner wrote for one writing question of an attempt, with the exercise as
+    it was shown, and their trainer's review. Learner data: only the learner and their
+    group's trainers see it; it is deleted with the account (user CASCADE) and never leaves
+    in a CSV export or a log."""
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="written", verbose_name="réponse")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="written_answers",
+                             verbose_name="apprenant·e")
+    text = models.TextField("texte écrit")
+    task = models.CharField("écrit demandé", max_length=20, choices=WritingTask.choices)
+    recipient = models.CharField("destinataire", max_length=200, blank=True)
+    writer_role = models.CharField("rôle de l'apprenant·e", max_length=300, blank=True)
+    case_file = models.TextField("dossier", blank=True)
+    model_answer = models.TextField("écrit modèle", blank=True)
+    model_comments = models.TextField("commentaires de l'écrit modèle", blank=True)
+    self_check = models.TextField("questions d'auto-vérification", blank=True)
+    review_status = models.CharField("relecture", max_length=20, choices=ReviewStatus.choices, blank=True)
+    review_comment = models.TextField("commentaire général", blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="relu par")
+    reviewed_at = models.DateTimeField("relu le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "écrit d'un·e apprenant·e"
+        verbose_name_plural = "écrits des apprenant·es"
+
+    def __str__(self):
+        return f"{self.get_task_display()} — réponse {self.answer_id}"
+
+    @property
+    def allowed_text(self) -> str:
+        """The fictional case as shown (see `WritingQuestion.allowed_text`)."""
+        return "\n".join([self.case_file, self.writer_role, self.recipient, self.answer.prompt])
+
+
+class WritingCheck(models.Model):
+    """One item of the check of a written answer as graded at the time: no learner text, so
+    it stays with the anonymised attempt for the group's item analysis."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="writing_checks", verbose_name="réponse")
+    order = models.PositiveIntegerField("ordre", default=0)
+    code = models.CharField("repère", max_length=60)
+    label = models.CharField("élément vérifié", max_length=300)
+    counted = models.BooleanField("compté dans le score", default=True)
+    blocking = models.BooleanField("bloquant", default=False, help_text="Tant qu'il manque, le score est de 0 %.")
+    passed = models.BooleanField("présent / respecté")
+    why = models.TextField("pourquoi", blank=True)
+    fix = models.TextField("que corriger", blank=True)
+
+    class Meta:
+        ordering = ["answer", "order"]
+        verbose_name = "élément vérifié d'un écrit"
+        verbose_name_plural = "éléments vérifiés des écrits"
+        constraints = [models.UniqueConstraint(fields=["answer", "code"], name="unique_writing_check_code")]
+        indexes = [models.Index(fields=["answer", "counted", "passed", "code"], name="writingcheck_report_idx")]
+
+    def __str__(self):
+        return self.label
+
+
+class WritingComment(models.Model):
+    """A trainer's comment on one checked item of a learner's text."""
+
+    written = models.ForeignKey(WrittenAnswer, on_delete=models.CASCADE, related_name="comments", verbose_name="écrit")
+    code = models.CharField("élément vérifié", max_length=60)
+    text = models.TextField("commentaire")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name="auteur·rice")
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        ordering = ["written", "id"]
+        verbose_name = "commentaire sur un écrit"
+        verbose_name_plural = "commentaires sur les écrits"
+        constraints = [models.UniqueConstraint(fields=["written", "code"], name="unique_writing_comment_per_item")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class WritingDraft(models.Model):
+    """A learner's unsent text for a writing question, saved to come back to it. Learner
+    data: deleted with the account, and when the text is sent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="writing_drafts",
+                             verbose_name="apprenant·e")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", verbose_name="question")
+    text = models.TextField("texte", blank=True)
+    updated_at = models.DateTimeField("enregistré le", auto_now=True)
+
+    class Meta:
+        verbose_name = "brouillon d'écrit"
+        verbose_name_plural = "brouillons d'écrits"
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="unique_writing_draft")]
+
+    def __str__(self):
+        return f"Brouillon — {self.question_id}"

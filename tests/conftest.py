@@ -22,6 +22,10 @@ from quizzes.models import (
 )
 
 PASSWORD = "Un-mot-de-passe-solide-42"
+# A writing exercise answered badly (answer_quiz(..., wrong=True)): judgements, no facts, no quotes.
+POOR_TEXT = ("Bonjour, je pense qu'elle ment et qu'elle provoque les garçons ; il faudrait que quelqu'un la "
+             "recadre rapidement, car elle fait n'importe quoi depuis des semaines et personne ne réagit. "
+             "Merci de faire le nécessaire au plus vite pour cette situation qui nous inquiète tous.")
 
 
 @pytest.fixture(autouse=True)
@@ -199,6 +203,9 @@ def answer_quiz(user, quiz, picks=None, *, wrong=False):
     content = load_quiz(quiz)
     chosen = {}
     for question in content.questions:
+        if question.input_type == "text":  # a writing exercise: its model text, or a poor one
+            chosen[question.id] = POOR_TEXT if wrong else question.model_answer
+            continue
         options = content.options[question.id]
         keys = (picks or {}).get(question.slug)
         if question.input_type == "case":

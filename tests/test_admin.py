@@ -16,6 +16,7 @@ from quizzes.models import (
     SignalQuestion,
     SingleChoiceQuestion,
     WordingQuestion,
+    WritingQuestion,
 )
 from tests.conftest import (
     admin_form_data,
@@ -28,11 +29,19 @@ from tests.conftest import (
     make_user,
     widget_value,
 )
+from tests.writing_builders import build_writing_quiz
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def content(content):
+    """The shared small course, plus a writing exercise (« rédaction »)."""
+    build_writing_quiz(content["quiz"].module)
+    return content
+
 QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion,
-                  CaseQuestion]
+                  CaseQuestion, WritingQuestion]
 CONTENT_MODELS = [Course, Module, Lesson, Contact, Quiz, Question, *QUESTION_TYPES]
 
 

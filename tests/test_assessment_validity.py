@@ -74,18 +74,29 @@ def blind_path(question, one) -> set:
     return question.read_response(picks, [])
 
 
+# A writing exercise answered without writing: the dossier pasted, with the task around it.
+TEXT_STRATEGIES = {
+    "le dossier recopié": lambda question: question.case_file,
+    "la consigne et le dossier recopiés": lambda question: "\n".join(
+        [question.prompt, question.writer_role, question.recipient, question.case_file]),
+}
+
+
 def blind_scores(content: QuizContent) -> dict[str, float]:
-    """Score of every combination of a one-answer strategy and a tick-box strategy."""
+    """Score of every combination of a one-answer, a tick-box and (for a writing exercise) a
+    copy-paste strategy."""
     scores = {}
-    for (one_name, one), (tick_name, tick) in product(
-        ONE_ANSWER_STRATEGIES.items(), tick_box_strategies(content).items()
+    texts = TEXT_STRATEGIES if any(q.input_type == "text" for q in content.questions) else {"": None}
+    for (one_name, one), (tick_name, tick), (text_name, text) in product(
+        ONE_ANSWER_STRATEGIES.items(), tick_box_strategies(content).items(), texts.items()
     ):
         chosen = {
             q.id: blind_path(q, one) if q.input_type == "case"
+            else text(q) if q.input_type == "text"
             else (tick if q.input_type == "checkbox" else one)(content.options[q.id])
             for q in content.questions
         }
-        scores[f"{one_name} / {tick_name}"] = grade_all(content, chosen)[0]
+        scores[f"{one_name} / {tick_name} / {text_name}"] = grade_all(content, chosen)[0]
     return scores
 
 
@@ -381,7 +392,10 @@ def shuffled_blind_scores(content: QuizContent, shuffles: int = SHUFFLES) -> dic
     for seed in range(shuffles):
         shown = as_shown(content, seed=f"test-{seed}")
         for (one_name, one), (tick_name, tick) in product(one_answer.items(), ticks.items()):
-            chosen = {q.id: blind_path(q, one) if q.input_type == "case"  # a case's choices are not shuffled
+            # A case's choices are not shuffled; a writing exercise has no options to position:
+            # it gets the dossier pasted.
+            chosen = {q.id: blind_path(q, one) if q.input_type == "case"
+                      else TEXT_STRATEGIES["la consigne et le dossier recopiés"](q) if q.input_type == "text"
                       else (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
             scores.setdefault(f"{one_name} / {tick_name}", []).append(grade_all(shown, chosen)[0])
     return scores

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 CONTENT_MODELS = {
     "elearning.course", "elearning.module", "elearning.lesson", "elearning.contact", "quizzes.quiz",
     "quizzes.question", "quizzes.signalquestion", "quizzes.decisionquestion", "quizzes.wordingquestion",
-    "quizzes.singlechoicequestion", "quizzes.multiplechoicequestion", "quizzes.option",
+    "quizzes.singlechoicequestion", "quizzes.multiplechoicequestion", "quizzes.writingquestion", "quizzes.option",
     "quizzes.casequestion", "quizzes.casescene", "quizzes.caseending", "quizzes.casechoice",
     "decision.outcome", "decision.step", "decision.choice",
 }
@@ -118,5 +118,5 @@ def test_export_reads_the_database_in_a_fixed_number_of_queries(tmp_path, django
     load(FIXTURES_DIR)
     # course, modules, lessons, quizzes, question base rows, options, contacts, one per question
     # type, a case's scenes, endings and choices (one each)
-    with django_assert_num_queries(7 + 6 + 3 + 3):
+    with django_assert_num_queries(8 + 6 + 3 + 3):
         export_content(tmp_path)

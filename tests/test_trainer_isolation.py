@@ -21,6 +21,7 @@ from tests.conftest import (
     make_trainer,
     make_user,
 )
+from tests.writing_builders import answer_writing, build_writing_quiz
 
 # URLs that only act on POST: with the right ids, a GET goes back to their page.
 POST_ONLY = {"trainer_cohort_archive", "trainer_cotrainer_add", "trainer_cotrainer_remove",
@@ -63,7 +64,11 @@ def world():
     # Trainer A is also a *learner* in organisation B: that must open nothing there.
     enrol(trainer_a, cohort_b)
     answer_quiz(learner_b, scenario)
+    writing = build_writing_quiz(modules[-1])
+    written_a = answer_writing(learner_a, writing).answers.get().written
+    written_b = answer_writing(learner_b, writing).answers.get().written
     return {
+        "written_a": written_a, "written_b": written_b,
         "trainer_a": trainer_a, "learner_a": learner_a, "learner_b": learner_b,
         "org_a": org_a, "org_b": org_b, "cohort_a": cohort_a, "cohort_b": cohort_b,
         "cotrainer_a": cotrainer_a, "colleague_a": colleague_a, "trainer_b": trainer_b,
@@ -80,13 +85,13 @@ def client_for(user):
 def own_ids(world):
     return {"cohort_id": world["cohort_a"].pk, "user_id": world["learner_a"].pk, "organisation_id": world["org_a"].pk,
             "trainer_id": world["cotrainer_a"].pk, "invitation_id": world["invitation_a"].pk,
-            "question_id": world["case"].pk}
+            "question_id": world["case"].pk, "written_id": world["written_a"].pk}
 
 
 def other_ids(world):
     return {"cohort_id": world["cohort_b"].pk, "user_id": world["learner_b"].pk, "organisation_id": world["org_b"].pk,
             "trainer_id": world["trainer_b"].pk, "invitation_id": world["invitation_b"].pk,
-            "question_id": world["case"].pk}
+            "question_id": world["case"].pk, "written_id": world["written_b"].pk}
 
 
 def organisation_b_is_untouched(world):
@@ -109,7 +114,7 @@ def test_sweep_covers_every_trainer_url():
             "trainer_cohort_code", "trainer_remove_learner", "trainer_organisation", "trainer_team",
             "trainer_team_remove", "trainer_invitation_cancel", "trainer_learner", "trainer_cohort_settings",
             "trainer_cohort_archive", "trainer_cotrainer_add", "trainer_cotrainer_remove", "trainer_archived",
-            "trainer_case_paths"} <= names
+            "trainer_case_paths", "trainer_writing", "trainer_writing_review"} <= names
 
 
 @pytest.mark.parametrize("pattern", [p for p in PATTERNS if with_ids(p)], ids=lambda p: p.name)
@@ -142,7 +147,7 @@ def test_own_cohort_with_a_stranger_learner_answers_404(world, pattern, method):
 def test_ids_that_do_not_exist_answer_404_too(world, pattern):
     client = client_for(world["trainer_a"])
     ids = {"cohort_id": 99999, "user_id": 99999, "organisation_id": 99999, "trainer_id": 99999, "invitation_id": 99999,
-           "question_id": 99999}
+           "question_id": 99999, "written_id": 99999}
     assert client.get(url_for(pattern, ids)).status_code == 404
 
 

@@ -29,6 +29,7 @@ from elearning.resume import login_required_keeping_post, resumed_post
 from elearning.templatetags.reperes import percent
 from quizzes.attempts import load_quiz
 from quizzes.models import Attempt, Quiz
+from quizzes.writing_actions import reviewed_for
 
 
 @login_required
@@ -43,6 +44,7 @@ def dashboard(request):
         "attempts": attempts,
         "certificate": Certificate.objects.filter(user=request.user).first(),
         "followups": followup_checks(request.user),
+        "writing_reviews": reviewed_for(request.user),
         # Group deadlines set by trainers (reminders: elearning/followup/reminders.py).
         "deadlines": list(
             request.user.enrolments.filter(cohort__deadline__isnull=False).select_related("cohort")

@@ -19,14 +19,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.views.decorators.debug import sensitive_post_parameters
 
 from elearning.progress import followup
 from elearning.progress.completion import course_progress
 from elearning.progress.followup import FOLLOWUP_KINDS
 from elearning.resume import login_required_keeping_post, resumed_post
 from quizzes import case_runs
-from quizzes.attempts import IncompleteSubmission, as_shown, load_quiz, parse_choices, submit
-from quizzes.models import Answer, AnswerOption, AnswerStep, Attempt, Quiz
+from quizzes.attempts import IncompleteSubmission, as_shown, load_quiz, parse_choices, response_errors, submit
+from quizzes.models import Answer, AnswerOption, AnswerStep, Attempt, Quiz, WritingCheck
+from quizzes.writing import clean_text
+from quizzes.writing_actions import annotate_findings, saved_drafts
 
 _KEY_SALT = "quizzes.submission"
 
@@ -71,15 +74,19 @@ def shown(content, seed: str):
     return as_shown(content, seed=seed) if seed else content
 
 
-def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
+def quiz_context(quiz, content, *, token, chosen=None, missing=None, error="", errors=None):
     chosen = chosen or {}
+    errors = errors or {}
     missing_ids = {q.id for q in (missing or [])}
     items = [
         {
             "question": q,
             "options": content.options[q.id],
             "chosen": chosen.get(q.id, set()),
+            # A written answer, shown back as it can be stored (never with a NUL byte).
+            "text": clean_text(chosen[q.id]) if isinstance(chosen.get(q.id), str) else "",
             "missing": q.id in missing_ids,
+            "error": errors.get(q.id, ""),
             "number": index,
         }
         for index, q in enumerate(content.questions, start=1)
@@ -116,17 +123,18 @@ def followup_closed(request, quiz):
     return redirect("dashboard")
 
 
-def resumed_quiz_context(request, quiz, content, resumed) -> dict:
-    """The quiz form, empty, or with the answers sent when the session had expired (`resumed`;
-    the submission key and the option order they carried are kept: sending them again never
-    records twice, and the options stay where the learner saw them)."""
+def resumed_quiz_context(request, quiz, content, resumed, *, saved=None) -> dict:
+    """The quiz form, empty (or with the learner's saved drafts of writing exercises, `saved`),
+    or with the answers sent when the session had expired (`resumed`; the submission key and
+    the option order they carried are kept: sending them again never records twice, and the
+    options stay where the learner saw them)."""
     token = read_token(resumed.get("token", "")) if resumed is not None else None
     if token is None:
         seed = shuffle_seed(user=request.user, quiz=quiz)
         raw = new_token(seed=seed)
     else:
         seed, raw = token.seed, resumed["token"]
-    chosen = parse_choices(content, resumed) if resumed is not None else None
+    chosen = parse_choices(content, resumed) if resumed is not None else saved
     return quiz_context(quiz, shown(content, seed), token=raw, chosen=chosen)
 
 
@@ -139,11 +147,16 @@ def quiz_detail(request, slug):
         return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = with_case_states(resumed_quiz_context(request, quiz, content, resumed_post(request)), request.user)
+    context = with_case_states(
+        resumed_quiz_context(request, quiz, content, resumed_post(request),
+                             saved=saved_drafts(user=request.user, content=content)),
+        request.user)
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
 
+# Answers (a written IP included) are learner data: never in an error report.
+@sensitive_post_parameters()
 @login_required_keeping_post(lambda slug: reverse("quiz", args=[slug]))
 def quiz_submit(request, slug):
     """POST: record the attempt. A GET (a reloaded or bookmarked address) goes to the quiz."""
@@ -171,7 +184,8 @@ def handle_submission(request, quiz, *, template, extra_context=None):
         attempt = submit(user=request.user, content=content, chosen=chosen, submission_key=token.key,
                          started_at=token.started_at)
     except IncompleteSubmission as incomplete:
-        context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing)
+        context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing,
+                               errors=response_errors(content, chosen))
         context.update(extra_context or {})
         return render(request, template, with_case_states(context, request.user), status=400)
     return redirect("quiz_result", slug=attempt.quiz.slug, attempt_id=attempt.pk)
@@ -181,12 +195,15 @@ def handle_submission(request, quiz, *, template, extra_context=None):
 def quiz_result(request, slug, attempt_id):
     attempt = get_object_or_404(
         Attempt.objects.select_related("quiz").prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.order_by("order").prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.order_by("order").select_related("written").prefetch_related(
                 Prefetch("options", queryset=AnswerOption.objects.order_by("order")),
-                Prefetch("steps", queryset=AnswerStep.objects.order_by("position"))))
+                Prefetch("steps", queryset=AnswerStep.objects.order_by("position")),
+                Prefetch("writing_checks", queryset=WritingCheck.objects.order_by("order")),
+                "written__comments"))
         ),
         pk=attempt_id, user=request.user, quiz__slug=slug,
     )
+    annotate_findings(attempt.answers.all())
     quiz = attempt.quiz
     is_self = quiz.kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
     result = None if is_self else quiz.results.filter(user=request.user).first()

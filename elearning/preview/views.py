@@ -32,7 +32,7 @@ from quizzes.attempts import (
 )
 from quizzes.cases import validate_graph
 from quizzes.drafts import load_draft_quiz, question_with_draft
-from quizzes.models import AnswerOption, AnswerStep, Question, Quiz
+from quizzes.models import AnswerOption, AnswerStep, Question, Quiz, WritingQuestion
 
 
 @dataclass
@@ -193,7 +193,7 @@ def _graded(content: QuizContent, chosen) -> SimpleNamespace:
     score, grades = grade_all(content, chosen)
     answers = _Rows()
     for number, (question, grade) in enumerate(zip(content.questions, grades, strict=True), start=1):
-        answers.append(SimpleNamespace(
+        answer = SimpleNamespace(
             pk=number,
             options=_Rows(
                 AnswerOption(order=position, **option_snapshot(fb)) for position, fb in enumerate(grade.options, start=1)
@@ -202,7 +202,13 @@ def _graded(content: QuizContent, chosen) -> SimpleNamespace:
                 AnswerStep(position=position, **step_snapshot(step)) for position, step in enumerate(grade.steps, start=1)
             ),
             **answer_snapshot(question, grade),
-        ))
+        )
+        if isinstance(question, WritingQuestion):
+            answer.written, checks = question.response_rows(answer=None, grade=grade, user=None)
+            answer.writing_checks = _Rows(checks)
+            for check, item in zip(checks, grade.check.items, strict=True):
+                check.found, check.comment = item.found, ""
+        answers.append(answer)
     quiz = content.quiz
     return SimpleNamespace(
         quiz_title=quiz.title, score=score, pass_mark=quiz.pass_mark,

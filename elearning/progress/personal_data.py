@@ -6,7 +6,8 @@ from django.db import transaction
 
 from elearning import throttle
 from elearning.models import Certificate, ConfidenceRating
-from quizzes.models import Attempt
+from quizzes.models import Attempt, WritingDraft, WrittenAnswer
+from quizzes.writing_actions import personal_writing_data
 
 
 def export_user_data(*, user) -> dict:
@@ -73,6 +74,8 @@ def export_user_data(*, user) -> dict:
             {"code": c.code, "cours": c.course_title, "terminee_le": c.completed_on.isoformat()}
             for c in Certificate.objects.filter(user=user)
         ],
+        # The texts written in the writing exercises, their reviews and the unsent drafts.
+        **personal_writing_data(user),
     }
 
 
@@ -80,8 +83,12 @@ def export_user_data(*, user) -> dict:
 def delete_account(*, user) -> None:
     """Delete the person and every row that names them. Their attempts stay, anonymised
     (user → NULL, cohort kept), so group statistics stay right. Certificates name the
-    person: they go; so do the login-failure records and rate-limit counts for their address."""
+    person: they go; so do the login-failure records and rate-limit counts for their address.
+    The texts they wrote (writing exercises, drafts) are theirs: they go too; the anonymous
+    check of each text stays with the attempt."""
     Certificate.objects.filter(user=user).delete()
+    WrittenAnswer.objects.filter(user=user).delete()
+    WritingDraft.objects.filter(user=user).delete()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__iexact=user.email).delete()
     throttle.forget_address(email=user.email)

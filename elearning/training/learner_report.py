@@ -92,7 +92,8 @@ def learner_detail(cohort: Cohort, enrolment: Enrolment, shape: CourseShape) -> 
         .select_related("best_attempt", "quiz")
         .prefetch_related(Prefetch(
             "best_attempt__answers",
-            queryset=Answer.objects.order_by("order", "pk").prefetch_related(
+            # The written text of a writing exercise comes in the same query (a join), for its review link.
+            queryset=Answer.objects.order_by("order", "pk").select_related("written").prefetch_related(
                 Prefetch("options", queryset=AnswerOption.objects.order_by("order", "pk")),
                 Prefetch("steps", queryset=AnswerStep.objects.order_by("position")),
             ),

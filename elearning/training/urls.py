@@ -1,7 +1,7 @@
 """Trainer pages (built in elearning/training/views.py), under /formation/."""
 from django.urls import path
 
-from elearning.training import case_views, groups, learner, team
+from elearning.training import case_views, groups, learner, team, writing
 from elearning.training import views as views_trainer
 
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("groupes/<int:cohort_id>/apprenants/<int:user_id>/retirer/", views_trainer.remove_learner_view,
          name="trainer_remove_learner"),
     path("groupes/<int:cohort_id>/apprenants/<int:user_id>/", learner.learner_page, name="trainer_learner"),
+    path("groupes/<int:cohort_id>/ecrits/", writing.written_list, name="trainer_writing"),
+    path("groupes/<int:cohort_id>/ecrits/<int:written_id>/", writing.written_review, name="trainer_writing_review"),
     path("groupes/<int:cohort_id>/reglages/", groups.cohort_settings, name="trainer_cohort_settings"),
     path("groupes/<int:cohort_id>/archiver/", groups.cohort_archive, name="trainer_cohort_archive"),
     path("groupes/<int:cohort_id>/formateurs/", groups.cotrainer_add, name="trainer_cotrainer_add"),

@@ -128,6 +128,11 @@ class Command(BaseCommand):
             right = [o.id for o in options if o.is_correct]
             wrong = [o.id for o in options if not o.is_correct]
             good = rng.random() < skill
+            if question.input_type == "text":
+                # A writing exercise: the model text, or its first half (dates and words missing).
+                text = question.model_answer
+                chosen[question.id] = text if good else text[: max(len(text) // 2, 400)]
+                continue
             if question.input_type == "checkbox":
                 pick = set(right) if good else set(right[: max(1, len(right) // 2)]) | set(wrong[:1])
             else:
