@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lti_tool",
     "elearning.lti",
     "elearning.followup",
+    "elearning.progress",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +295,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The course's structure (modules, lessons, quizzes) is read on every lesson page and changes
 # rarely: each process keeps it this many seconds, and drops it at once when content is saved
 # in that process. Off under pytest, where every test builds its own content.
+# After a content edit that changes the course's shape, the progress rows are recounted in a
+# background thread (elearning/progress/rows.py); inline, at once, under tests.
+PROGRESS_REFRESH_INLINE = env_bool("PROGRESS_REFRESH_INLINE", TESTING)
 COURSE_STRUCTURE_CACHE_SECONDS = int(
     os.environ.get("COURSE_STRUCTURE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "30")
 )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from elearning.models import Certificate, Enrolment, LessonCompletion
 from elearning.progress.completion import CourseProgress, course_progress, course_structure
+from elearning.progress.rows import refresh_learners
 from quizzes.models import Attempt, Quiz, QuizResult
 
 
@@ -54,7 +55,7 @@ def issue_certificate(*, user) -> Certificate:
         raise CourseNotComplete(progress)
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate.objects.create(
                 user=user,
                 course=progress.course,
                 learner_name=holder_name(user),
@@ -64,6 +65,8 @@ def issue_certificate(*, user) -> Certificate:
                 course_minutes=progress.minutes_total,
                 organisation_name=organisation_name(user),
             )
+            refresh_learners(user_ids=[user.pk], structure=structure)
+            return certificate
     except IntegrityError:
         return Certificate.objects.get(user=user, course=progress.course)
 
