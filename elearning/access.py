@@ -11,9 +11,11 @@ Anything else answers 404, exactly like an id that does not exist.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from elearning.models import Cohort, Membership, Organisation
 
@@ -87,3 +89,21 @@ def trainer_required(view):
 
     return wrapper
 
+
+def editor_required(permission):
+    """Staff with the permission to view that content (editors, superusers). Anyone else
+    gets a 404: a preview's existence leaks nothing; anonymous visitors log in first."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not (user.is_active and user.is_staff and user.has_perm(permission)):
+                raise Http404("Page introuvable")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

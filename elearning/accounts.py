@@ -1,17 +1,16 @@
-"""Write paths for accounts: sign-up and activation, joining a cohort, deleting an account.
+"""Write paths for accounts: sign-up and activation, joining a cohort, the content notice.
 
 Sign-up answers the same way whether or not the address already has an account (no one can
 learn from the site who is registered): a new address gets an activation link, the owner of
 a known address gets an e-mail saying so instead."""
 from dataclasses import dataclass
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from elearning import throttle
-from elearning.models import Certificate, Cohort, Enrolment, Membership, User
+from elearning.models import Cohort, Enrolment, Membership, User
 
 ACTIVATION_SALT = "elearning.activation"
 ACTIVATION_DAYS = 3
@@ -99,13 +98,9 @@ def current_cohort_id(user) -> int | None:
     return enrolment.cohort_id if enrolment else None
 
 
-@transaction.atomic
-def delete_account(*, user: User) -> None:
-    """Delete the person and every row that names them. Their attempts stay, anonymised
-    (user → NULL, cohort kept), so group statistics stay right. Certificates name the
-    person: they go; so do the login-failure records and rate-limit counts for their address."""
-    Certificate.objects.filter(user=user).delete()
-    for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username__iexact=user.email).delete()
-    throttle.forget_address(email=user.email)
-    user.delete()
+def acknowledge_content_notice(*, user: User) -> None:
+    """The learner has read the notice shown before the first lesson; the first reading is
+    the one kept (a second click changes nothing)."""
+    User.objects.filter(pk=user.pk, content_notice_seen_at__isnull=True).update(
+        content_notice_seen_at=timezone.now())
+    user.refresh_from_db(fields=["content_notice_seen_at"])

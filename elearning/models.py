@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,7 +213,9 @@ class Cohort(models.Model):
         ordering = ["organisation", "name"]
         verbose_name = "groupe"
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="unique_cohort_name_per_org"),
+            # Case-insensitive, as the trainer's form checks: « CPE 93 » and « cpe 93 » are one name.
+            models.UniqueConstraint(Lower("name"), "organisation", name="unique_cohort_name_per_org_ci",
+                                    violation_error_message="Un groupe porte déjà ce nom dans cette organisation."),
         ]
 
     def __str__(self):
@@ -257,7 +260,8 @@ class Enrolment(models.Model):
     """A learner's place in a cohort."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments", verbose_name="groupe")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name="apprenant·e")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments",
+                             verbose_name="apprenant·e")
     joined_at = models.DateTimeField("inscrit·e le", default=timezone.now)
 
     class Meta:
@@ -397,7 +401,8 @@ class Lesson(models.Model):
 class LessonCompletion(models.Model):
     """A learner has marked a lesson as done (written by `elearning.progress`)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions", verbose_name="apprenant·e")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions",
+                             verbose_name="apprenant·e")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions", verbose_name="leçon")
     # The group the learner was in when they finished the lesson: it counts there, and only
     # there (see elearning.accounts.current_cohort_id).
@@ -522,11 +527,12 @@ class ConfidenceRating(models.Model):
     cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="groupe")
     phase = models.CharField("moment", max_length=5, choices=Phase.choices)
     skill = models.CharField("compétence", max_length=10, choices=Skill.choices)
-    value = models.PositiveSmallIntegerField("niveau")
+    value = models.PositiveSmallIntegerField("niveau de confiance (1 à 4)")
     created_at = models.DateTimeField("enregistré le", default=timezone.now)
 
     class Meta:
         verbose_name = "auto-positionnement"
+        verbose_name_plural = "auto-positionnements"
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="confidence_1_to_4",
                                    violation_error_message="Le niveau de confiance va de 1 à 4."),
@@ -566,9 +572,9 @@ class CourseCompletion(models.Model):
 class Certificate(models.Model):
     """An "attestation de suivi", issued once the course is complete."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates",
-                             verbose_name="compte")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name="cours")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="certificates", verbose_name="apprenant·e")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name="cours suivi")
     code = models.CharField("code de vérification", max_length=40, unique=True, default=new_certificate_code)
     learner_name = models.CharField("nom", max_length=300)
     course_title = models.CharField("cours", max_length=300)
@@ -586,7 +592,13 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = "attestation de suivi"
         verbose_name_plural = "attestations de suivi"
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_certificate")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_certificate"),
+            models.CheckConstraint(
+                condition=Q(final_score__isnull=True) | Q(final_score__gte=0, final_score__lte=1),
+                name="certificate_final_score_0_1",
+            ),
+        ]
 
     def __str__(self):
         return f"Attestation {self.course_title} ({self.completed_on:%d/%m/%Y})"

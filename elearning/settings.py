@@ -14,7 +14,6 @@ Environment variables:
 """
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -47,8 +46,9 @@ def local_secret_key(path: Path) -> str:
 DEBUG = env_bool("DEBUG", False)
 # `make run`: the site as deployed (DEBUG off, gunicorn) on one's own machine.
 LOCAL_RUN = env_bool("LOCAL_RUN", False)
-# Under pytest the suite runs with DEBUG off, as in production, with a throw-away key.
-TESTING = env_bool("TESTING") or "pytest" in sys.modules
+# TESTING=1 (set by the test suite's settings, tests/settings.py, and by `manage.py bench`):
+# production settings (DEBUG off) over plain HTTP on the loopback, with a throw-away key.
+TESTING = env_bool("TESTING")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if TESTING:
@@ -294,13 +294,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The course's structure (modules, lessons, quizzes) is read on every lesson page and changes
 # rarely: each process keeps it this many seconds, and drops it at once when content is saved
-# in that process. Off under pytest, where every test builds its own content.
+# in that process. The test suite turns it off (tests/settings.py).
+COURSE_STRUCTURE_CACHE_SECONDS = int(os.environ.get("COURSE_STRUCTURE_CACHE_SECONDS", "30"))
 # After a content edit that changes the course's shape, the progress rows are recounted in a
-# background thread (elearning/progress/rows.py); inline, at once, under tests.
-PROGRESS_REFRESH_INLINE = env_bool("PROGRESS_REFRESH_INLINE", TESTING)
-COURSE_STRUCTURE_CACHE_SECONDS = int(
-    os.environ.get("COURSE_STRUCTURE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "30")
-)
+# background thread (elearning/progress/rows.py); at once, in the edit's request, when set
+# (the test suite, whose transactions are never committed).
+PROGRESS_REFRESH_INLINE = env_bool("PROGRESS_REFRESH_INLINE")
 
 # LTI 1.3 (elearning/lti): the OIDC state and nonce must be seen by whichever worker or app
 # server receives the launch, so PyLTI1p3 keeps them in a cache table shared through the

@@ -443,24 +443,28 @@ class Attempt(models.Model):
     The pass mark in force is copied here so a later change never rewrites the past; the
     learner may be deleted (user → NULL), the cohort stays for group statistics."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attempts", verbose_name="apprenant·e")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attempts",
+                             verbose_name="apprenant·e")
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name="quiz")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts", verbose_name="groupe")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts",
+                               verbose_name="groupe")
     submission_key = models.UUIDField("clé d'envoi", default=uuid.uuid4)
     quiz_title = models.CharField("titre du quiz", max_length=200)
     started_at = models.DateTimeField("commencée le", null=True, blank=True)
     submitted_at = models.DateTimeField("envoyée le", default=timezone.now)
-    score = models.FloatField("score")
-    pass_mark = models.FloatField("seuil de réussite")
+    score = models.FloatField("score (0 à 1)")
+    pass_mark = models.FloatField("seuil de réussite en vigueur")
     passed = models.BooleanField("réussie")
 
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = "tentative"
+        verbose_name_plural = "tentatives"
         constraints = [
             models.UniqueConstraint(fields=["user", "submission_key"], name="unique_attempt_submission"),
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="attempt_score_0_1",
                                    violation_error_message="Le score d'une tentative est compris entre 0 et 100 %%."),
+            models.CheckConstraint(condition=Q(pass_mark__gte=0, pass_mark__lte=1), name="attempt_pass_mark_0_1"),
         ]
         indexes = [models.Index(fields=["cohort", "quiz"])]
 
@@ -475,22 +479,25 @@ class Answer(models.Model):
     """Snapshot of one question as the learner saw it, with its score."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name="tentative")
-    question = models.ForeignKey(Question, null=True, on_delete=models.PROTECT, related_name="answers", verbose_name="question")
+    question = models.ForeignKey(Question, null=True, on_delete=models.PROTECT, related_name="answers",
+                                 verbose_name="question")
     order = models.PositiveIntegerField("ordre", default=0)
     question_type = models.CharField("type de question", max_length=40)
-    title = models.CharField("intitulé", max_length=200)
+    title = models.CharField("titre", max_length=200)
     prompt = models.TextField("énoncé")
     explanation = models.TextField("explication", blank=True)
     extra = models.TextField("compléments", blank=True, help_text="Fondement juridique et points d'attention affichés.")
     skill = models.CharField("compétence", max_length=10, blank=True)
-    lesson_title = models.CharField("leçon", max_length=200, blank=True)
+    lesson_title = models.CharField("leçon qui l'explique", max_length=200, blank=True)
     lesson_url = models.CharField("adresse de la leçon", max_length=300, blank=True)
-    score = models.FloatField("score")
+    score = models.FloatField("score (0 à 1)")
     is_correct = models.BooleanField("juste")
 
     class Meta:
         ordering = ["attempt", "order"]
         verbose_name = "réponse"
+        verbose_name_plural = "réponses"
+        constraints = [models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="answer_score_0_1")]
         # Covers the trainer reports (elearning/training/reports.py): per-question and per-skill
         # aggregates over a cohort's best attempts read the index only, never the snapshot text.
         indexes = [models.Index(fields=["attempt", "question", "skill", "is_correct", "score"],
@@ -509,9 +516,9 @@ class AnswerOption(models.Model):
     order = models.PositiveIntegerField("ordre", default=0)
     key = models.CharField("repère", max_length=8)
     text = models.TextField("texte")
-    is_correct = models.BooleanField("correcte")
+    is_correct = models.BooleanField("juste")
     chosen = models.BooleanField("choisie")
-    feedback = models.TextField("explication", blank=True)
+    feedback = models.TextField("commentaire", blank=True)
     family = models.CharField("famille de signaux", max_length=20, choices=SignalFamily.choices, blank=True)
     decision = models.CharField("décision", max_length=20, choices=Decision.choices, blank=True)
 
@@ -533,12 +540,13 @@ class QuizResult(models.Model):
     learner's own progress reads every row (passed in any group is passed; see
     `elearning.progress`)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="quiz_results", verbose_name="apprenant·e")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="quiz_results",
+                             verbose_name="apprenant·e")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="results", verbose_name="quiz")
     # PROTECT: a group that holds results is archived, never deleted (its figures stay true).
     cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="groupe")
     best_attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+", verbose_name="meilleure tentative")
-    best_score = models.FloatField("meilleur score")
+    best_score = models.FloatField("meilleur score (0 à 1)")
     passed = models.BooleanField("réussi")
     attempts_count = models.PositiveIntegerField("nombre de tentatives", default=0)
     first_submitted_at = models.DateTimeField("première tentative le")
@@ -546,11 +554,13 @@ class QuizResult(models.Model):
 
     class Meta:
         verbose_name = "résultat"
+        verbose_name_plural = "résultats"
         constraints = [
             models.UniqueConstraint(fields=["user", "quiz", "cohort"], name="unique_quiz_result_per_cohort"),
             # NULL never equals NULL in a unique index: results made outside any group need their own.
             models.UniqueConstraint(fields=["user", "quiz"], condition=Q(cohort__isnull=True),
                                     name="unique_quiz_result_without_cohort"),
+            models.CheckConstraint(condition=Q(best_score__gte=0, best_score__lte=1), name="quizresult_best_score_0_1"),
         ]
         # Covers the trainer reports: a cohort's results per quiz, in score order (median).
         indexes = [models.Index(fields=["cohort", "quiz", "best_score", "passed", "best_attempt"],

@@ -45,7 +45,8 @@ def test_sqlite_file_database_uses_wal(tmp_path):
 def test_check_deploy_prints_no_warning():
     """The production settings pass Django's deployment checklist."""
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 20 + "-production-secret-key-0123456789-abcdefghij",
-           "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "", "HTTPS_ONLY": "1", "EMAIL_HOST": "smtp.example.org"}
+           "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "", "HTTPS_ONLY": "1", "EMAIL_HOST": "smtp.example.org",
+           "DJANGO_SETTINGS_MODULE": "elearning.settings"}
     env.pop("TESTING", None)
     env.pop("LOCAL_RUN", None)
     out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -55,7 +56,8 @@ def test_check_deploy_prints_no_warning():
 
 
 def test_secret_key_required_without_debug():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "DATABASE_URL": ""}
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "elearning.settings"}
+    env.pop("TESTING", None)
     out = subprocess.run([sys.executable, "manage.py", "check"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert out.returncode != 0
     assert "SECRET_KEY est obligatoire" in out.stderr

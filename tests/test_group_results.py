@@ -10,12 +10,11 @@ import pytest
 from django.utils import timezone
 
 from elearning.accounts import current_cohort_id
-from elearning.cohorts import set_archived
+from elearning.cohorts import remove_learner, set_archived
 from elearning.models import Enrolment, LessonCompletion, Phase
-from elearning.progress.completion import course_progress, mark_lesson_done
+from elearning.progress.completion import course_progress, course_shape, mark_lesson_done
 from elearning.progress.selfassessment import comparison, record_confidence
 from elearning.training import reports
-from elearning.training.views import remove_learner
 from quizzes.models import Attempt, Quiz, QuizResult
 from tests.conftest import (
     answer_quiz,
@@ -46,13 +45,13 @@ def later(enrolment, minutes):
 
 
 def row_of(cohort, user):
-    shape = reports.course_shape()
+    shape = course_shape()
     rows = [reports.to_learner_row(v, shape) for v in reports.learner_rows(cohort, shape)]
     return next(row for row in rows if row.user_id == user.pk)
 
 
 def scenario_stats(cohort, scenario):
-    return next(s for s in reports.quiz_stats(cohort, reports.course_shape()) if s.quiz.id == scenario.id)
+    return next(s for s in reports.quiz_stats(cohort, course_shape()) if s.quiz.id == scenario.id)
 
 
 def test_a_learner_moving_to_a_second_group_is_counted_in_each_for_what_they_did_there(world):
@@ -70,7 +69,7 @@ def test_a_learner_moving_to_a_second_group_is_counted_in_each_for_what_they_did
     # Before doing anything in Automne: nothing of Printemps is credited there.
     in_second = row_of(second, camille)
     assert (in_second.lessons_done, in_second.quizzes_passed, in_second.mean_score) == (0, 0, None)
-    assert reports.cohort_funnel(second, reports.course_shape()).started == 0
+    assert reports.cohort_funnel(second, course_shape()).started == 0
     assert scenario_stats(second, scenario).participants == 0
 
     answer_quiz(camille, scenario)
@@ -82,8 +81,8 @@ def test_a_learner_moving_to_a_second_group_is_counted_in_each_for_what_they_did
     first_stats, second_stats = scenario_stats(first, scenario), scenario_stats(second, scenario)
     assert (first_stats.participants, first_stats.passed) == (1, 0)
     assert (second_stats.participants, second_stats.passed, second_stats.mean) == (1, 1, 1.0)
-    funnel_first = reports.cohort_funnel(first, reports.course_shape())
-    funnel_second = reports.cohort_funnel(second, reports.course_shape())
+    funnel_first = reports.cohort_funnel(first, course_shape())
+    funnel_second = reports.cohort_funnel(second, course_shape())
     assert (funnel_first.joined, funnel_first.started) == (1, 1)
     assert (funnel_second.joined, funnel_second.started) == (1, 1)
     # One summary row per group; the attempts carry their group.
@@ -106,7 +105,7 @@ def test_a_removed_learner_keeps_counting_where_they_worked(world):
     answer_quiz(camille, scenario)
     later(enrol(camille, second), 1)
     remove_learner(enrolment=Enrolment.objects.get(user=camille, cohort=first))
-    assert reports.cohort_funnel(first, reports.course_shape()).joined == 0
+    assert reports.cohort_funnel(first, course_shape()).joined == 0
     assert scenario_stats(first, scenario).participants == 1
     assert reports.item_analysis(first).items
     assert scenario_stats(second, scenario).participants == 0 and not reports.item_analysis(second).items

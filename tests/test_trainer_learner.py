@@ -85,9 +85,9 @@ def test_a_learner_outside_the_group_answers_404(setup):
         f"/formation/groupes/{setup['cohort'].pk}/apprenants/{setup['alice'].pk}/").status_code == 404
 
 
-# Session, user, trainer check, cohort, enrolment with its user, course shape (3), lessons,
+# Session, user, trainer check, cohort, enrolment with its user, course shape (4: the course structure), lessons,
 # completions, results with best attempts, their answers, the answers' options, ratings.
-LEARNER_PAGE_QUERIES = 4 + 1 + 3 + 1 + 1 + 1 + 1 + 1 + 1
+LEARNER_PAGE_QUERIES = 4 + 1 + 4 + 1 + 1 + 1 + 1 + 1 + 1
 
 
 @pytest.mark.parametrize("attempts", [1, 4])

@@ -1,7 +1,6 @@
 """The learner's own pages: dashboard, self-assessment, certificate, data export, deletion."""
 import json
 
-from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,13 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from elearning import accounts, svg
-from elearning.learn.forms import DeleteAccountForm
+from elearning import svg
+from elearning.learn.forms import ConfidenceForm, DeleteAccountForm
 from elearning.learn.quiz import handle_submission, resumed_quiz_context
-from elearning.models import Certificate, ConfidenceRating, Phase, Skill
+from elearning.models import Certificate, Phase
 from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
-from elearning.progress.completion import course_progress
 from elearning.progress.followup import followup_checks, retention, retention_charts
+from elearning.progress.personal_data import delete_account, export_user_data
+from elearning.progress.rows import progress_with_row
 from elearning.progress.selfassessment import (
     CONFIDENCE_LABELS,
     SKILL_QUESTIONS,
@@ -33,7 +33,7 @@ from quizzes.models import Attempt, Quiz
 
 @login_required
 def dashboard(request):
-    progress = course_progress(request.user)
+    progress = progress_with_row(request.user)
     attempts = list(
         Attempt.objects.filter(user=request.user).select_related("quiz").order_by("-submitted_at")[:20]
     )
@@ -72,7 +72,7 @@ def _closed(request, phase):
         messages.info(request, "Ce test se passe une seule fois : votre première réponse sert de référence "
                                "pour le bilan avant / après. Voici votre résultat.")
         return redirect(attempt.get_absolute_url())
-    reason = closed_reason(user=request.user, phase=phase, progress=course_progress(request.user))
+    reason = closed_reason(user=request.user, phase=phase, progress=progress_with_row(request.user))
     if reason:
         messages.info(request, reason)
         return redirect("dashboard")
@@ -90,16 +90,11 @@ def self_assessment(request, phase):
     resumed = resumed_post(request) if request.method == "GET" else None
     posted = request.POST if request.method == "POST" else (resumed or {})
     if request.method == "POST" and "confidence" in request.POST:
-        ratings = {}
-        for skill in Skill.values:
-            value = request.POST.get(f"confiance_{skill}", "")
-            if value in {"1", "2", "3", "4"}:
-                ratings[skill] = int(value)
-            else:
-                errors[skill] = "Choisissez un niveau pour cette compétence."
-        if not errors:
-            record_confidence(user=request.user, phase=phase, ratings=ratings)
+        form = ConfidenceForm(request.POST)
+        if form.is_valid():
+            record_confidence(user=request.user, phase=phase, ratings=form.ratings())
             return redirect("self_assessment", phase=phase)
+        errors = form.skill_errors()
     if quiz is None:
         messages.info(request, "Le test d'auto-évaluation n'est pas encore disponible.")
         return redirect("dashboard")
@@ -180,67 +175,9 @@ def certificate_verify(request, code):
     return render(request, "elearning/certificate_verify.html", {"certificate": cert})
 
 
-def export_user_data(user) -> dict:
-    """Every row about `user`, nothing about anyone else."""
-    attempts = Attempt.objects.filter(user=user).prefetch_related("answers__options").select_related("quiz")
-    return {
-        "profil": {
-            "email": user.email, "prenom": user.first_name, "nom": user.last_name,
-            "profession": user.profession, "departement": user.departement,
-            "inscrit_le": user.date_joined.isoformat(),
-            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
-            "rappels_par_email": user.email_reminders,
-        },
-        "rappels_envoyes": [
-            {"type": r.get_kind_display(), "groupe": r.cohort.name, "etat": r.get_status_display(),
-             "envoye_le": r.sent_at.isoformat() if r.sent_at else None}
-            for r in user.scheduled_emails.select_related("cohort")
-        ],
-        "appartenances": [
-            {"organisation": m.organisation.name, "role": m.get_role_display(), "depuis": m.created_at.isoformat()}
-            for m in user.memberships.select_related("organisation").order_by("created_at")
-        ],
-        # Failed logins are kept only while they count towards a lock (AXES_COOLOFF_HOURS).
-        "connexions_echouees_recentes": [
-            {"le": a.attempt_time.isoformat(), "adresse_ip": a.ip_address, "navigateur": a.user_agent,
-             "echecs": a.failures_since_start}
-            for a in AccessAttempt.objects.filter(username__iexact=user.email)
-        ],
-        "groupes": [
-            {"groupe": e.cohort.name, "organisation": e.cohort.organisation.name, "rejoint_le": e.joined_at.isoformat(),
-             "echeance": e.cohort.deadline.isoformat() if e.cohort.deadline else None}
-            for e in user.enrolments.select_related("cohort__organisation")
-        ],
-        "lecons_terminees": [
-            {"lecon": c.lesson.slug, "terminee_le": c.completed_at.isoformat()}
-            for c in user.lesson_completions.select_related("lesson")
-        ],
-        "auto_positionnement": [
-            {"phase": r.phase, "competence": r.skill, "niveau": r.value}
-            for r in ConfidenceRating.objects.filter(user=user)
-        ],
-        "tentatives": [
-            {
-                "quiz": a.quiz.slug, "envoyee_le": a.submitted_at.isoformat(), "score": a.score,
-                "seuil": a.pass_mark, "reussie": a.passed,
-                "reponses": [
-                    {"question": ans.title, "score": ans.score,
-                     "choix": [o.text for o in ans.options.all() if o.chosen]}
-                    for ans in a.answers.all()
-                ],
-            }
-            for a in attempts
-        ],
-        "attestations": [
-            {"code": c.code, "cours": c.course_title, "terminee_le": c.completed_on.isoformat()}
-            for c in Certificate.objects.filter(user=user)
-        ],
-    }
-
-
 @login_required
 def data_export(request):
-    payload = json.dumps(export_user_data(request.user), ensure_ascii=False, indent=2)
+    payload = json.dumps(export_user_data(user=request.user), ensure_ascii=False, indent=2)
     response = HttpResponse(payload, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mes-donnees-reperes.json"'
     return response
@@ -252,7 +189,7 @@ def account_delete(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        accounts.delete_account(user=user)
+        delete_account(user=user)
         messages.success(request, "Votre compte a été supprimé. Vos résultats restent dans les statistiques du groupe, sans votre nom.")
         return redirect("home")
     return render(request, "elearning/account_delete.html", {"form": form})

@@ -10,12 +10,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from elearning import accounts, glossary, throttle
 from elearning.access import is_trainer
 from elearning.learn.forms import (
+    DirectoryFilterForm,
     EmailAuthenticationForm,
     JoinCodeForm,
     ProfileForm,
@@ -62,9 +62,7 @@ def _safe_next(request, default):
 def content_notice(request):
     """The one-time notice before the first lesson: the subject is distressing."""
     if request.method == "POST":
-        if request.user.content_notice_seen_at is None:
-            request.user.content_notice_seen_at = timezone.now()
-            request.user.save(update_fields=["content_notice_seen_at"])
+        accounts.acknowledge_content_notice(user=request.user)
         return redirect(_safe_next(request, "course_overview"))
     return render(request, "elearning/content_notice.html", {"next": _safe_next(request, "")})
 
@@ -122,21 +120,11 @@ class LoginView(auth_views.LoginView):
 def directory(request):
     """« Qui contacter ? » — public: anyone may need a number now."""
     contacts = Contact.objects.all()
-    departement = request.GET.get("departement")
-    if departement is None and request.user.is_authenticated and request.user.departement in IDF_DEPARTEMENTS:
-        departement = request.user.departement
-    kind = request.GET.get("type", "")
-    role = request.GET.get("role", "")
-    notice = ""
-    if departement and departement not in IDF_DEPARTEMENTS:
-        notice = "Ce département n'est pas dans l'annuaire (Île-de-France : 75, 77, 78, 91, 92, 93, 94, 95) : voici la liste complète."
-        departement = ""
-    if kind and kind not in Contact.Kind.values:
-        notice = notice or "Ce type de contact n'existe pas : voici la liste complète."
-        kind = ""
-    if role and role not in Contact.ROLE_LABELS:
-        notice = notice or "Ce rôle n'existe pas : voici la liste complète."
-        role = ""
+    params = request.GET.copy()
+    # No choice yet: a signed-in professional sees their own département first.
+    if "departement" not in params and request.user.is_authenticated and request.user.departement in IDF_DEPARTEMENTS:
+        params["departement"] = request.user.departement
+    departement, kind, role, notice = DirectoryFilterForm(params).filters()
     local = contacts.exclude(departement="")
     if departement:
         local = local.filter(departement=departement)
@@ -293,6 +281,3 @@ def glossary_page(request):
 def static_page(request, template):
     return render(request, f"pages/{template}.html")
 
-
-def not_found(request):
-    raise Http404

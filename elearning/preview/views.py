@@ -6,15 +6,13 @@ Answering a question in the preview grades it with the question's own `grade()` 
 the learners' result page; nothing is recorded.
 """
 from dataclasses import dataclass
-from functools import wraps
 from types import SimpleNamespace
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from elearning import vocabulary
+from elearning.access import editor_required
 from elearning.drafts import with_draft
 from elearning.models import Lesson, Status
 from elearning.progress.completion import LessonState, ModuleProgress, QuizState, lesson_context
@@ -31,25 +29,6 @@ from quizzes.attempts import (
 )
 from quizzes.drafts import load_draft_quiz, question_with_draft
 from quizzes.models import AnswerOption, Question, Quiz
-
-
-def editor_required(permission):
-    """Staff with the permission to view that content (editors, superusers). Anyone else
-    gets a 404: a preview's existence leaks nothing; anonymous visitors log in first."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if not (user.is_active and user.is_staff and user.has_perm(permission)):
-                raise Http404("Page introuvable")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 @dataclass

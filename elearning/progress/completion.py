@@ -1,10 +1,18 @@
 """Completion rules and the one writer of lesson progress.
 
-The rule, in one place:
-- a module is complete when every published lesson of it is done and every published quiz of
-  it is passed, "passed" meaning the best attempt reached the pass mark copied onto that
-  attempt (a later change of the quiz's pass mark never rewrites a learner's past);
-- the course is complete when every published module is.
+The rule, in one place (`CompletionRule`), read by the learner's pages, the certificate and
+every trainer report:
+- the steps are the course's published lessons and published quizzes of its published modules
+  (`course_structure`, shared by learners and trainers; `course_shape` is the trainers' view
+  of the same structure);
+- "passed" means the best attempt reached the pass mark copied onto that attempt (a later
+  change of the quiz's pass mark never rewrites a learner's past);
+- a learner has *started* once a lesson of the course is done or a course quiz or a
+  self-assessment test has been attempted; *lessons done* adds every lesson done; *complete*
+  adds every quiz passed.
+A learner's state is three values: `started`, `lessons_done`, `quizzes_passed` (counts over
+the steps). Python (`Milestone.reached`) and SQL (`Milestone.condition`) read the same
+thresholds; a stored per-learner progress row holding those three values can feed both.
 
 Content added after a learner completed: completion is computed, never stored, so a new
 published lesson or quiz makes the module incomplete again until the learner does it. A
@@ -41,6 +49,46 @@ def mark_lesson_done(*, user, lesson: Lesson) -> LessonCompletion:
     except IntegrityError:  # two concurrent clicks: the other one won
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
     return completion
+
+
+SELF_ASSESSMENT_KINDS = (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A point on the way through the course: started, with at least `lessons` lessons done and
+    `quizzes` quizzes passed. One set of thresholds, tested in Python on one learner's values
+    and in SQL on rows annotated with the same three names (the trainer reports)."""
+
+    lessons: int = 0
+    quizzes: int = 0
+
+    def reached(self, *, started: bool, lessons_done: int, quizzes_passed: int) -> bool:
+        return started and lessons_done >= self.lessons and quizzes_passed >= self.quizzes
+
+    def condition(self) -> Q:
+        return Q(started=True, lessons_done__gte=self.lessons, quizzes_passed__gte=self.quizzes)
+
+
+@dataclass(frozen=True)
+class CompletionRule:
+    """The milestones of a course with `n_lessons` lessons and `n_quizzes` quizzes to pass.
+    Each includes the one before it: started ⊇ lessons done ⊇ complete."""
+
+    n_lessons: int
+    n_quizzes: int
+
+    @property
+    def started(self) -> Milestone:
+        return Milestone()
+
+    @property
+    def lessons_done(self) -> Milestone:
+        return Milestone(lessons=self.n_lessons)
+
+    @property
+    def complete(self) -> Milestone:
+        return Milestone(lessons=self.n_lessons, quizzes=self.n_quizzes)
 
 
 @dataclass
@@ -108,10 +156,43 @@ class CourseProgress:
     modules: list[ModuleProgress]
     self_before_done: bool = False
     self_after_done: bool = False
+    # Something that counts was attempted: a lesson done, a course quiz or a self-assessment.
+    active: bool = False
+    # The learner's stored progress row (elearning.progress.models.LearnerProgress), where the
+    # write paths decided completion: when given, the milestones are read from it.
+    stored: object = None
 
     @property
-    def complete(self):
-        return bool(self.modules) and all(m.complete for m in self.modules)
+    def rule(self) -> CompletionRule:
+        return CompletionRule(n_lessons=sum(len(m.lessons) for m in self.modules),
+                              n_quizzes=sum(len(m.quizzes) for m in self.modules))
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(m.lessons_done for m in self.modules)
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(m.quizzes_passed for m in self.modules)
+
+    def reached(self, milestone: Milestone) -> bool:
+        if self.stored is not None:
+            return milestone.reached(started=self.stored.started_at is not None,
+                                     lessons_done=self.stored.lessons_done, quizzes_passed=self.stored.quizzes_passed)
+        return milestone.reached(started=self.active, lessons_done=self.lessons_done,
+                                 quizzes_passed=self.quizzes_passed)
+
+    @property
+    def started(self) -> bool:
+        return self.reached(self.rule.started)
+
+    @property
+    def all_lessons_done(self) -> bool:
+        return self.reached(self.rule.lessons_done)
+
+    @property
+    def complete(self) -> bool:
+        return self.reached(self.rule.complete)
 
     @property
     def steps_total(self):
@@ -132,10 +213,6 @@ class CourseProgress:
     @property
     def minutes_total(self):
         return sum(s.minutes for m in self.modules for s in [*m.lessons, *m.quizzes])
-
-    @property
-    def started(self):
-        return self.steps_done > 0
 
     def next_step(self) -> NextStep | None:
         if not self.self_before_done and not self.started:
@@ -179,6 +256,10 @@ class CourseStructure:
             (item for item in self.lessons if item.slug == lesson_slug and item.module.slug == module_slug),
             None,
         )
+
+    @property
+    def rule(self) -> CompletionRule:
+        return CompletionRule(n_lessons=len(self.lessons), n_quizzes=len(self.quizzes))
 
 
 _structure_cache: dict[int | None, tuple[int, float, CourseStructure]] = {}
@@ -233,6 +314,7 @@ def course_structure(course: Course | None = None) -> CourseStructure:
     quizzes = list(
         Quiz.objects.reachable()
         .filter(module__in=modules)
+        .select_related("module")
         .annotate(n_questions=Count("questions", filter=Q(questions__archived=False,
                                                           questions__status=Status.PUBLISHED)))
         .order_by("order", "id")
@@ -259,7 +341,7 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
     self_kinds_done = set()
     for quiz_id, kind, passed, best_score, attempts in (
         QuizResult.objects.filter(user=user)
-        .filter(Q(quiz_id__in=quiz_ids) | Q(quiz__kind__in=[Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER]))
+        .filter(Q(quiz_id__in=quiz_ids) | Q(quiz__kind__in=SELF_ASSESSMENT_KINDS))
         .values_list("quiz_id", "quiz__kind", "passed", "best_score", "attempts_count")
     ):
         # One row per group the learner answered in: passed in any group is passed.
@@ -267,7 +349,7 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
             was_passed, was_best, was_attempts = results[quiz_id]
             passed, best_score, attempts = passed or was_passed, max(best_score, was_best), attempts + was_attempts
         results[quiz_id] = (passed, best_score, attempts)
-        if kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER):
+        if kind in SELF_ASSESSMENT_KINDS:
             self_kinds_done.add(kind)
     by_module = {m.id: ModuleProgress(module=m) for m in structure.modules}
     for lesson in structure.lessons:
@@ -290,6 +372,68 @@ def course_progress(user, course: Course | None = None, *, structure: CourseStru
         modules=list(by_module.values()),
         self_before_done=Quiz.Kind.SELF_BEFORE in self_kinds_done,
         self_after_done=Quiz.Kind.SELF_AFTER in self_kinds_done,
+        active=bool(done_ids or results),
+    )
+
+
+@dataclass(frozen=True)
+class QuizInfo:
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    module_title: str
+    pass_mark: float
+
+
+@dataclass(frozen=True)
+class CourseShape:
+    """The trainers' view of `course_structure`: the ids of the published lessons and the
+    quizzes that make the course complete, in course order, without the lessons' text."""
+
+    course_id: int | None
+    lesson_ids: tuple[int, ...] = ()
+    quizzes: tuple[QuizInfo, ...] = ()
+
+    @property
+    def quiz_ids(self) -> list[int]:
+        return [q.id for q in self.quizzes]
+
+    @property
+    def final_quiz_ids(self) -> list[int]:
+        return [q.id for q in self.quizzes if q.kind == Quiz.Kind.FINAL]
+
+    @property
+    def n_lessons(self) -> int:
+        return len(self.lesson_ids)
+
+    @property
+    def n_quizzes(self) -> int:
+        return len(self.quizzes)
+
+    @property
+    def n_steps(self) -> int:
+        return self.n_lessons + self.n_quizzes
+
+    @property
+    def rule(self) -> CompletionRule:
+        return CompletionRule(n_lessons=self.n_lessons, n_quizzes=self.n_quizzes)
+
+
+def course_shape(structure: CourseStructure | None = None) -> CourseShape:
+    """The shape of the site's course, from the one course structure (see `course_structure`)."""
+    structure = structure or course_structure()
+    if structure.course is None:
+        return CourseShape(course_id=None)
+    quizzes = sorted(structure.quizzes, key=lambda q: (q.module.order, q.module_id, q.order, q.id))
+    return CourseShape(
+        course_id=structure.course.pk,
+        lesson_ids=tuple(lesson.id for lesson in structure.lessons),
+        quizzes=tuple(
+            QuizInfo(id=q.id, title=q.title, kind=q.kind, kind_label=q.get_kind_display(),
+                     module_title=q.module.title, pass_mark=q.pass_mark)
+            for q in quizzes
+        ),
     )
 
 

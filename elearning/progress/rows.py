@@ -36,9 +36,25 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.utils import timezone
 
-from elearning.models import Certificate, ConfidenceRating, Enrolment, LessonCompletion, Phase, Skill
-from elearning.progress.completion import STRUCTURE_MODELS, CourseStructure, course_structure
+from elearning.models import (
+    Certificate,
+    ConfidenceRating,
+    CourseCompletion,
+    Enrolment,
+    LessonCompletion,
+    Phase,
+    Skill,
+)
+from elearning.progress.completion import (
+    STRUCTURE_MODELS,
+    CompletionRule,
+    CourseProgress,
+    CourseStructure,
+    course_progress,
+    course_structure,
+)
 from elearning.progress.models import (
     CohortCounts,
     CohortProgress,
@@ -75,6 +91,14 @@ class Shape:
     @property
     def n_quizzes(self) -> int:
         return len(self.quiz_ids)
+
+    @property
+    def n_steps(self) -> int:
+        return self.n_lessons + self.n_quizzes
+
+    @property
+    def rule(self) -> CompletionRule:
+        return CompletionRule(n_lessons=self.n_lessons, n_quizzes=self.n_quizzes)
 
 
 def current_shape(structure: CourseStructure | None = None) -> Shape:
@@ -200,7 +224,7 @@ def compute_rows(user_ids, shape: Shape) -> tuple[dict, dict]:
         mine = per_user[user_id]
         n_lessons, n_passed = len(mine["lessons"]), len(mine["passed"])
         started = bool(mine["active"])
-        complete = started and n_lessons >= shape.n_lessons and n_passed >= shape.n_quizzes
+        complete = shape.rule.complete.reached(started=started, lessons_done=n_lessons, quizzes_passed=n_passed)
         learners[user_id] = {
             "lessons_done": n_lessons, "quizzes_passed": n_passed,
             "started_at": min(mine["active"]) if started else None,
@@ -239,12 +263,12 @@ def compute_rows(user_ids, shape: Shape) -> tuple[dict, dict]:
             continue
         first, last = names.get(user_id, ("", ""))
         n_lessons, n_passed = len(row["lessons"]), len(row["passed"])
-        all_lessons = row["active"] and n_lessons >= shape.n_lessons
+        state = {"started": row["active"], "lessons_done": n_lessons, "quizzes_passed": n_passed}
         rows[(user_id, cohort_id)] = {
             "enrolled": is_enrolled, "joined_at": enrolled.get((user_id, cohort_id)),
             "started": row["active"], "lessons_done": n_lessons, "quizzes_passed": n_passed,
-            "steps_done": n_lessons + n_passed, "all_lessons": all_lessons,
-            "complete": all_lessons and n_passed >= shape.n_quizzes,
+            "steps_done": n_lessons + n_passed, "all_lessons": shape.rule.lessons_done.reached(**state),
+            "complete": shape.rule.complete.reached(**state),
             "certified": user_id in certified,
             "mean_score": sum(row["scores"]) / len(row["scores"]) if row["scores"] else None,
             "final_score": max(row["finals"]) if row["finals"] else None,
@@ -354,11 +378,18 @@ def refresh_learners(*, user_ids, structure: CourseStructure | None = None, shap
             if old_values != new_rows.get(key):
                 deltas.add(key[1], old_values, -1)
                 deltas.add(key[1], new_rows.get(key), +1)
+        # The day the course is first complete starts the +30 / +90 day follow-up checks.
+        newly_complete = [user_id for user_id, values in new_learners.items() if values["completed_at"]
+                          and (user_id not in old_learners or old_learners[user_id].completed_at is None)]
         _store(LearnerProgress, old_learners, new_learners, LEARNER_FIELDS,
                lambda user_id: {"user_id": user_id, "course_id": shape.course_id})
         _store(CohortProgress, old_rows, new_rows, COHORT_FIELDS,
                lambda key: {"user_id": key[0], "cohort_id": key[1], "course_id": shape.course_id})
         deltas.apply()
+        if newly_complete:
+            now = timezone.now()
+            CourseCompletion.objects.bulk_create([CourseCompletion(user_id=u, completed_at=now) for u in newly_complete],
+                                                 ignore_conflicts=True)
 
 
 def _store(model, old: dict, new: dict, names, identity) -> None:
@@ -396,6 +427,15 @@ def learner_progress(user, structure: CourseStructure | None = None) -> LearnerP
         refresh_learners(user_ids=[user.pk], shape=shape)
         row = LearnerProgress.objects.filter(user=user, course_id=shape.course_id).first()
     return row
+
+
+def progress_with_row(user, structure: CourseStructure | None = None) -> CourseProgress:
+    """The learner's progress step by step (what the pages show), with the milestones —
+    started, lessons done, complete — read from their stored row."""
+    structure = structure or course_structure()
+    progress = course_progress(user, structure=structure)
+    progress.stored = learner_progress(user, structure)
+    return progress
 
 
 # --- Content edits: every row, in batches ----------------------------------------------------

@@ -8,6 +8,8 @@ from elearning.validators import validate_printable_name
 class CohortForm(forms.Form):
     """A new cohort, in one of the organisations where the user is a trainer."""
 
+    DUPLICATE_NAME = "Un groupe porte déjà ce nom dans cette organisation : choisissez-en un autre."
+
     organisation = forms.ModelChoiceField(
         label="Organisation", queryset=Organisation.objects.none(), empty_label=None,
         error_messages={"invalid_choice": "Choisissez une de vos organisations."},
@@ -34,7 +36,7 @@ class CohortForm(forms.Form):
         data = super().clean()
         organisation, name = data.get("organisation"), data.get("name")
         if organisation and name and Cohort.objects.filter(organisation=organisation, name__iexact=name).exists():
-            self.add_error("name", "Un groupe porte déjà ce nom dans cette organisation : choisissez-en un autre.")
+            self.add_error("name", self.DUPLICATE_NAME)
         return data
 
 
@@ -50,14 +52,27 @@ class CodeActionForm(forms.Form):
 
 
 class LearnerFilterForm(forms.Form):
-    """The filters above the learner table (a GET form: the URL can be shared)."""
+    """The filters above the learner table (a GET form: the URL can be shared), and the sort
+    key carried along in a hidden field. `sorts`: the sort keys the table offers (each also
+    descending, with a leading "-")."""
 
+    tri = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     recherche = forms.CharField(label="Nom ou e-mail", required=False, max_length=100)
 
     profession = forms.ChoiceField(label="Profession", required=False,
                                    choices=[("", "Toutes"), *Profession.choices])
     departement = forms.ChoiceField(label="Département", required=False,
                                     choices=[("", "Tous"), *Departement.choices])
+
+    def __init__(self, *args, sorts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tri"].choices = [("", ""), *((key, key) for key in sorts), *((f"-{key}", key) for key in sorts)]
+
+    def valid_data(self) -> dict:
+        """The values that passed validation; a value that did not falls back to "" (the
+        table's default), since a shared or edited URL must still show the table."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.fields}
 
 
 class RosterImportForm(forms.Form):

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from elearning.access import cohort_for_trainer, trainer_required
+from elearning.progress.completion import course_shape
 from elearning.training import reports
 from elearning.training.learner_report import learner_detail
 
@@ -18,7 +19,7 @@ def learner_page(request, cohort_id, user_id):
     enrolment = reports.cohort_learner(cohort, user_id)
     if enrolment is None:
         raise Http404("Page introuvable")
-    shape = reports.course_shape()
+    shape = course_shape()
     detail = learner_detail(cohort, enrolment, shape)
     steps = len(detail.lessons) + detail.course_quizzes
     return render(request, "trainer/learner_detail.html", {

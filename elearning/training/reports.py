@@ -22,8 +22,9 @@ Which rows count — results belong to the group in which they were made:
   the group they finished in;
 - quiz statistics and item analysis read each learner's best attempt, the one that counts
   for progress: what the group has understood once it has practised;
-- completion follows the rule of `elearning.progress` (published lessons done, published
-  quizzes of published modules passed), stored on each learner's row in the group.
+- started, lessons done and complete are the milestones of `elearning.progress.completion`
+  (`CompletionRule`), the very thresholds the learner's pages read, evaluated once per event
+  by the write path and stored on each learner's row in the group.
 """
 from __future__ import annotations
 
@@ -45,16 +46,15 @@ from django.db.models.functions import Coalesce
 
 from elearning.models import (
     Cohort,
-    Course,
     Departement,
     Enrolment,
-    Lesson,
     Organisation,
     Profession,
     Skill,
-    Status,
 )
+from elearning.progress.completion import CourseShape, QuizInfo
 from elearning.progress.models import CohortCounts, CohortProgress, CohortSkillGain, QuizScoreCount
+from elearning.training.forms import LearnerFilterForm
 from quizzes.models import (
     Answer,
     AnswerOption,
@@ -65,71 +65,6 @@ from quizzes.models import (
     QuizResult,
     SignalFamily,
 )
-
-# --- The course: what counts for completion -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuizInfo:
-    id: int
-    title: str
-    kind: str
-    kind_label: str
-    module_title: str
-    pass_mark: float
-
-
-@dataclass(frozen=True)
-class CourseShape:
-    """The published lessons and quizzes that make a course complete (see elearning/progress/completion.py)."""
-
-    course_id: int | None
-    lesson_ids: tuple[int, ...] = ()
-    quizzes: tuple[QuizInfo, ...] = ()
-
-    @property
-    def quiz_ids(self) -> list[int]:
-        return [q.id for q in self.quizzes]
-
-    @property
-    def final_quiz_ids(self) -> list[int]:
-        return [q.id for q in self.quizzes if q.kind == Quiz.Kind.FINAL]
-
-    @property
-    def n_lessons(self) -> int:
-        return len(self.lesson_ids)
-
-    @property
-    def n_quizzes(self) -> int:
-        return len(self.quizzes)
-
-    @property
-    def n_steps(self) -> int:
-        return self.n_lessons + self.n_quizzes
-
-
-def course_shape() -> CourseShape:
-    """The course's published lessons and quizzes (3 queries)."""
-
-    course = Course.objects.order_by("pk").only("pk").first()
-    if course is None:
-        return CourseShape(course_id=None)
-    lesson_ids = tuple(
-        Lesson.objects.published()
-        .filter(module__course=course, module__status=Status.PUBLISHED)
-        .order_by("module__order", "order", "id")
-        .values_list("id", flat=True)
-    )
-    kind_labels = dict(Quiz.Kind.choices)
-    quizzes = tuple(
-        QuizInfo(id=row["id"], title=row["title"], kind=row["kind"], kind_label=kind_labels.get(row["kind"], ""),
-                 module_title=row["module__title"], pass_mark=row["pass_mark"])
-        for row in Quiz.objects.reachable()
-        .filter(module__course=course)
-        .order_by("module__order", "module_id", "order", "id")
-        .values("id", "title", "kind", "module__title", "pass_mark")
-    )
-    return CourseShape(course_id=course.pk, lesson_ids=lesson_ids, quizzes=quizzes)
 
 # --- Funnel ----------------------------------------------------------------------------------
 
@@ -167,6 +102,7 @@ class Funnel:
             FunnelStep("Attestation obtenue", self.certified, self.joined),
         ]
 
+
 FUNNEL_FIELDS = ("joined", "started", "lessons_done", "complete", "certified")
 
 
@@ -193,6 +129,7 @@ class QuizStats:
     @property
     def pass_rate(self) -> float | None:
         return self.passed / self.participants if self.participants else None
+
 
 def _score_buckets(cohort_ids, quiz_ids) -> QuerySet:
     return (QuizScoreCount.objects.filter(cohort_id__in=cohort_ids, quiz_id__in=quiz_ids, learners__gt=0)
@@ -322,6 +259,7 @@ class LearnerRow:
 PROFESSION_LABELS = dict(Profession.choices)
 
 # Sort keys offered on the learner table: URL value → ORDER BY, ties broken by enrolment id.
+# Sort keys offered on the learner table: URL value → ORDER BY, ties broken by enrolment id.
 
 # Sort keys offered on the learner table: URL value → ORDER BY on the learner's row in the
 # group, ties broken by the row's id; each has an index, so a page is read, not sorted.
@@ -342,7 +280,7 @@ PAGE_SIZE = 50
 @dataclass(frozen=True)
 class LearnerQuery:
     """What the trainer asked of the learner table: a sort key and two filters, all
-    checked against the allowed values (anything else falls back to the default)."""
+    checked by `LearnerFilterForm` (anything else falls back to the default)."""
 
     sort: str = DEFAULT_SORT
     descending: bool = False
@@ -352,20 +290,12 @@ class LearnerQuery:
 
     @classmethod
     def from_params(cls, params) -> LearnerQuery:
-        raw_sort = params.get("tri", "") or DEFAULT_SORT
-        descending = raw_sort.startswith("-")
-        sort = raw_sort.lstrip("-")
-        if sort not in LEARNER_SORTS:
-            sort, descending = DEFAULT_SORT, False
-        profession = params.get("profession", "")
-        departement = params.get("departement", "")
-        return cls(
-            sort=sort,
-            descending=descending,
-            profession=profession if profession in Profession.values else "",
-            departement=departement if departement in Departement.values else "",
-            search=" ".join(str(params.get("recherche", "")).split())[:100],
-        )
+        data = LearnerFilterForm(params, sorts=LEARNER_SORTS).valid_data()
+        raw_sort = data["tri"] or DEFAULT_SORT
+        return cls(sort=raw_sort.lstrip("-"), descending=raw_sort.startswith("-"),
+                   profession=data["profession"], departement=data["departement"],
+                   # Free text: spaces folded and cut to the field's length, never refused.
+                   search=" ".join(str(params.get("recherche", "")).split())[:100])
 
     @property
     def sort_param(self) -> str:
@@ -390,6 +320,7 @@ class LearnerQuery:
                           | Q(user__email__icontains=word))
         return condition
 
+
 LEARNER_FIELDS = (
     "user_id", "user__first_name", "user__last_name", "user__email", "user__profession", "user__departement",
     "joined_at", "lessons_done", "quizzes_passed", "mean_score", "final_score", "certified", "last_activity_at",
@@ -403,11 +334,11 @@ def _table(cohort: Cohort, query: LearnerQuery) -> QuerySet:
 
 def learner_rows(cohort: Cohort, shape: CourseShape, query: LearnerQuery | None = None, *,
                  quiz_columns: bool = False) -> QuerySet:
-    """The cohort's learners, filtered and sorted in SQL, as `values_list` tuples: slice it
-    for a page, or `.iterator()` it for an export. Turn each tuple into a `LearnerRow`
-    with `to_learner_row` (the per-quiz best scores come from the row's contribution)."""
+    """The cohort's learners, filtered and sorted in SQL, as `values()` dicts: slice it for a
+    page, or `.iterator()` it for an export. Turn each dict into a `LearnerRow` with
+    `to_learner_row` (the per-quiz best scores come from the row's contribution)."""
     fields = [*LEARNER_FIELDS, "contribution"] if quiz_columns else list(LEARNER_FIELDS)
-    return _table(cohort, query or LearnerQuery()).values_list(*fields)
+    return _table(cohort, query or LearnerQuery()).values(*fields)
 
 
 class _CountedPaginator(Paginator):
@@ -434,19 +365,28 @@ def learner_page(cohort: Cohort, shape: CourseShape, query: LearnerQuery, page_n
     return [to_learner_row(values, shape) for values in page.object_list], page
 
 
-def to_learner_row(values: tuple, shape: CourseShape) -> LearnerRow:
-    head = values[: len(LEARNER_FIELDS)]
+def to_learner_row(values: dict, shape: CourseShape) -> LearnerRow:
+    """One learner's row, read by field name from `learner_rows` or `learner_page` (the
+    per-quiz best scores, from the row's contribution, only when asked with `quiz_columns`)."""
     scores = []
-    if len(values) > len(LEARNER_FIELDS):
-        results = (values[len(LEARNER_FIELDS)] or {}).get("q", {})
+    if "contribution" in values:
+        results = (values["contribution"] or {}).get("q", {})
         scores = [results.get(str(quiz.id), [None])[0] for quiz in shape.quizzes]
-    return LearnerRow(*head[:7], lessons_done=head[7], quizzes_passed=head[8], steps_total=shape.n_steps,
-                      mean_score=head[9], final_score=head[10], has_certificate=bool(head[11]),
-                      last_activity=head[12], quiz_scores=scores)
+    return LearnerRow(
+        user_id=values["user_id"], first_name=values["user__first_name"], last_name=values["user__last_name"],
+        email=values["user__email"], profession=values["user__profession"],
+        departement=values["user__departement"], joined_at=values["joined_at"],
+        lessons_done=values["lessons_done"], quizzes_passed=values["quizzes_passed"], steps_total=shape.n_steps,
+        mean_score=values["mean_score"], final_score=values["final_score"],
+        has_certificate=bool(values["certified"]), last_activity=values["last_activity_at"],
+        quiz_scores=scores,
+    )
+
 
 def cohort_learner(cohort: Cohort, user_id: int) -> Enrolment | None:
     """The enrolment of one learner in the cohort, or None (another group's learner)."""
     return Enrolment.objects.select_related("user").filter(cohort=cohort, user_id=user_id).first()
+
 
 # --- Item analysis ----------------------------------------------------------------------------
 
@@ -665,6 +605,7 @@ def item_analysis(cohort: Cohort) -> ItemAnalysis:
         matrix=matrix,
     )
 
+
 # --- Organisation overview ---------------------------------------------------------------------
 
 
@@ -675,6 +616,7 @@ class CohortSummary:
     mean_score: float | None = None
     final_pass_rate: float | None = None
     last_activity: object = None
+
 
 OVERVIEW_PAGE_SIZE = 50
 

@@ -7,7 +7,7 @@ exactly like an id that does not exist. The aggregates live in `elearning.traini
 views check access, call, and render.
 """
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,52 +22,13 @@ from elearning.access import (
     staff_organisations,
     trainer_required,
 )
+from elearning.cohorts import create_cohort, regenerate_join_code, remove_learner, set_join_open
 from elearning.csv_export import csv_response, dated_filename, percent_cell
-from elearning.models import Cohort, Enrolment, Membership, Organisation, new_join_code
+from elearning.models import Cohort, Membership
+from elearning.progress.completion import course_shape
 from elearning.templatetags.reperes import decimal_fr, percent, points
 from elearning.training import reports
 from elearning.training.forms import CodeActionForm, CohortForm, LearnerFilterForm, RosterImportForm
-
-# --- Write paths: one function per event ------------------------------------------------------
-
-
-@transaction.atomic
-def create_cohort(*, organisation: Organisation, name: str, created_by) -> Cohort:
-    """A new cohort, open to sign-ups, with a fresh join code; its creator trains it."""
-    cohort = Cohort.objects.create(organisation=organisation, name=name, created_by=created_by)
-    cohort.trainers.add(created_by)
-    return cohort
-
-
-def set_join_open(*, cohort: Cohort, is_open: bool) -> None:
-    """Open or close sign-ups with the code and the link (learners already in stay)."""
-    cohort.join_open = is_open
-    cohort.save(update_fields=["join_open"])
-
-
-def regenerate_join_code(*, cohort: Cohort) -> str:
-    """Replace the code: the old code and link stop working at once."""
-    for _ in range(5):
-        cohort.join_code = new_join_code()
-        try:
-            with transaction.atomic():
-                cohort.save(update_fields=["join_code"])
-            return cohort.join_code
-        except IntegrityError:  # the new code is taken (about one chance in 10^11): draw again
-            continue
-    raise IntegrityError("Impossible de tirer un code libre.")
-
-
-@transaction.atomic
-def remove_learner(*, enrolment: Enrolment) -> None:
-    """Take a learner out of a cohort. Their account, progress and certificate stay theirs;
-    answers already given stay, without a name, in the group's quiz statistics. Their
-    learner role in the organisation goes when no other cohort of it holds them."""
-    user, organisation = enrolment.user, enrolment.cohort.organisation
-    enrolment.delete()
-    if not Enrolment.objects.filter(user=user, cohort__organisation=organisation).exists():
-        Membership.objects.filter(user=user, organisation=organisation, role=Membership.Role.LEARNER).delete()
-
 
 # --- Access ---------------------------------------------------------------------------------------
 
@@ -98,10 +59,14 @@ def cohort_list(request):
     ).order_by("name")
     form = CohortForm(organisations, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cohort = create_cohort(organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
-                               created_by=request.user)
-        messages.success(request, f"Groupe « {cohort.name} » créé. Partagez son code ou son lien d'inscription.")
-        return redirect("trainer_cohort", cohort_id=cohort.pk)
+        try:
+            cohort = create_cohort(organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
+                                   created_by=request.user)
+        except IntegrityError:  # the same name was created in between (double submit)
+            form.add_error("name", CohortForm.DUPLICATE_NAME)
+        else:
+            messages.success(request, f"Groupe « {cohort.name} » créé. Partagez son code ou son lien d'inscription.")
+            return redirect("trainer_cohort", cohort_id=cohort.pk)
     organisation_list = form.organisations
     cohorts = (
         cohorts_for(request.user).filter(organisation__in=[o.pk for o in organisation_list])
@@ -127,7 +92,7 @@ def cohort_list(request):
 def cohort_dashboard(request, cohort_id):
     """The cohort dashboard: funnel, quizzes, before/after, and the learner table."""
     cohort = _cohort_or_404(request, cohort_id)
-    shape = reports.course_shape()
+    shape = course_shape()
     query = reports.LearnerQuery.from_params(request.GET)
     funnel = reports.cohort_funnel(cohort, shape)
     quizzes = reports.quiz_stats(cohort, shape)
@@ -251,7 +216,7 @@ def cohort_items(request, cohort_id):
 def export_learners(request, cohort_id):
     """The learner table as CSV (same filters and order as the page), streamed."""
     cohort = _cohort_or_404(request, cohort_id)
-    shape = reports.course_shape()
+    shape = course_shape()
     query = reports.LearnerQuery.from_params(request.GET)
     header = [
         "Nom", "Prénom", "E-mail", "Profession", "Département", "Inscription", "Progression (%)",
@@ -342,7 +307,7 @@ def cohort_code(request, cohort_id):
 def organisation_overview(request, organisation_id):
     """All the cohorts of one organisation, side by side."""
     organisation = organisation_for_staff(request.user, organisation_id)
-    shape = reports.course_shape()
+    shape = course_shape()
     page = reports.overview_page(organisation, request.GET.get("page"))
     summaries = reports.organisation_overview(organisation, shape, page=page)
     return _render(request, "trainer/organisation_overview.html", {

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('elearning', '0009_platform_trainer_role'),
-        ('quizzes', '0008_quizresult_cohort_label'),
+        ('quizzes', '0009_learner_data_labels_and_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

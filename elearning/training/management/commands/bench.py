@@ -489,8 +489,12 @@ class Measure:
                           WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id AND c.lesson_id IN ({lessons_in})) AS lessons,
                         (SELECT COUNT(*) FROM quizzes_quizresult r
                           WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id AND r.quiz_id IN ({quizzes_in}) AND r.passed) AS passed,
-                        (EXISTS (SELECT 1 FROM elearning_lessoncompletion c WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id)
-                          OR EXISTS (SELECT 1 FROM quizzes_quizresult r WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id)) AS started,
+                        (EXISTS (SELECT 1 FROM elearning_lessoncompletion c
+                                  WHERE c.user_id = e.user_id AND c.cohort_id = e.cohort_id AND c.lesson_id IN ({lessons_in}))
+                          OR EXISTS (SELECT 1 FROM quizzes_quizresult r JOIN quizzes_quiz q ON q.id = r.quiz_id
+                                  WHERE r.user_id = e.user_id AND r.cohort_id = e.cohort_id
+                                    AND (r.quiz_id IN ({quizzes_in}) OR q.kind IN ('avant', 'apres'))))
+                          AS started,
                         EXISTS (SELECT 1 FROM elearning_certificate t
                           WHERE t.user_id = e.user_id AND t.course_id = %s) AS cert
                       FROM elearning_enrolment e WHERE e.cohort_id = %s
