@@ -26,4 +26,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Lignes de progression conformes au recomptage ({time.perf_counter() - started:.1f} s).")
             return
         rows.rebuild()
-        self.stdout.write(f"Lignes de progression recalculées ({time.perf_counter() - started:.1f} s).")
+        if options["verbosity"]:
+                self.stdout.write(f"Lignes de progression recalculées ({time.perf_counter() - started:.1f} s).")
