@@ -41,14 +41,16 @@ from django.utils import timezone
 from elearning.models import (
     Certificate,
     ConfidenceRating,
+    Course,
     CourseCompletion,
     Enrolment,
+    Lesson,
     LessonCompletion,
+    Module,
     Phase,
     Skill,
 )
 from elearning.progress.completion import (
-    STRUCTURE_MODELS,
     CompletionRule,
     CourseProgress,
     CourseStructure,
@@ -132,28 +134,27 @@ def compute_rows(user_ids, shape: Shape) -> tuple[dict, dict]:
     user_ids = list(user_ids)
     if not user_ids:
         return {}, {}
-    names = {pk: (first, last) for pk, first, last in
-             get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "first_name", "last_name")}
-    enrolled = {(u, c): joined for u, c, joined in
-                Enrolment.objects.filter(user_id__in=user_ids).values_list("user_id", "cohort_id", "joined_at")}
+    enrolled, names = {}, {}
+    for user_id, cohort_id, joined, first, last in Enrolment.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "cohort_id", "joined_at", "user__first_name", "user__last_name"):
+        enrolled[(user_id, cohort_id)] = joined
+        names[user_id] = (first, last)
     completions = list(LessonCompletion.objects.filter(user_id__in=user_ids)
                        .values_list("user_id", "cohort_id", "lesson_id", "completed_at"))
     results = list(QuizResult.objects.filter(user_id__in=user_ids).values_list(
         "user_id", "cohort_id", "quiz_id", "quiz__kind", "passed", "best_score", "first_submitted_at",
         "last_submitted_at"))
-    first_passes = {
-        (row["user_id"], row["quiz_id"]): row["first"]
-        for row in Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=list(shape.quiz_ids), passed=True)
-        .values("user_id", "quiz_id").annotate(first=Min("submitted_at")).order_by()
-    }
     certified = dict(Certificate.objects.filter(user_id__in=user_ids, course_id=shape.course_id)
                      .values_list("user_id", "issued_at"))
     # The before/after tests count by their first attempt (whatever the group).
     first_self: dict[tuple[int, int], tuple[int, str, float]] = {}
     first_of_kind: dict[tuple[int, str], float] = {}
+    # Only learners who took a before/after test have first attempts to read.
+    self_takers = {user_id for user_id, _, _, kind, *_ in results if kind in SELF_KINDS}
     for attempt_id, user_id, quiz_id, kind, score in (
-        Attempt.objects.filter(user_id__in=user_ids, quiz__kind__in=SELF_KINDS)
+        Attempt.objects.filter(user_id__in=sorted(self_takers), quiz__kind__in=SELF_KINDS)
         .order_by("-submitted_at", "-pk").values_list("pk", "user_id", "quiz_id", "quiz__kind", "score")
+        if self_takers else ()
     ):
         first_self[(user_id, quiz_id)] = (attempt_id, kind, score)  # the earliest comes last
         first_of_kind[(user_id, kind)] = score
@@ -220,6 +221,16 @@ def compute_rows(user_ids, shape: Shape) -> tuple[dict, dict]:
     for key in enrolled:
         cohort_row(*key)
 
+    complete_ids = [user_id for user_id in user_ids if shape.rule.complete.reached(
+        started=bool(per_user[user_id]["active"]), lessons_done=len(per_user[user_id]["lessons"]),
+        quizzes_passed=len(per_user[user_id]["passed"]))]
+    # When each quiz was first passed: the day the course was complete is the last of these
+    # and of the lessons' days (read only for the learners who are complete).
+    first_passes = {
+        (row["user_id"], row["quiz_id"]): row["first"]
+        for row in Attempt.objects.filter(user_id__in=complete_ids, quiz_id__in=list(shape.quiz_ids), passed=True)
+        .values("user_id", "quiz_id").annotate(first=Min("submitted_at")).order_by()
+    } if complete_ids and shape.quiz_ids else {}
     for user_id in user_ids if shape.course_id is not None else ():
         mine = per_user[user_id]
         n_lessons, n_passed = len(mine["lessons"]), len(mine["passed"])
@@ -606,7 +617,7 @@ def _lesson_done(sender, instance, created, raw=False, **kwargs) -> None:
 def _content_saved(sender, **kwargs) -> None:
     """Content saved: once committed (after completion.py has dropped the cached structure,
     its receiver being connected first), recount the rows if the course's shape moved."""
-    if sender._meta.label_lower in STRUCTURE_MODELS and not kwargs.get("raw"):
+    if not kwargs.get("raw"):
         if settings.PROGRESS_REFRESH_INLINE:
             _after_content_commit()  # tests: their transaction is never committed
         else:
@@ -651,8 +662,11 @@ def _name_changed(sender, instance, created, raw=False, update_fields=None, **kw
 
 attempt_recorded.connect(_attempt_recorded, dispatch_uid="progress-attempt")
 post_save.connect(_lesson_done, sender=LessonCompletion, dispatch_uid="progress-lesson-done")
-post_save.connect(_content_saved, dispatch_uid="progress-content-save")
-post_delete.connect(_content_saved, dispatch_uid="progress-content-delete")
+# Connected per model (not for every sender: a receiver of every deletion would stop Django
+# from deleting any row in bulk).
+for _model in (Course, Module, Lesson, Quiz):
+    post_save.connect(_content_saved, sender=_model, dispatch_uid=f"progress-content-save-{_model.__name__}")
+    post_delete.connect(_content_saved, sender=_model, dispatch_uid=f"progress-content-delete-{_model.__name__}")
 post_save.connect(_enrolment_changed, sender=Enrolment, dispatch_uid="progress-enrolment-save")
 post_delete.connect(_enrolment_changed, sender=Enrolment, dispatch_uid="progress-enrolment-delete")
 pre_delete.connect(_account_deleted, sender=settings.AUTH_USER_MODEL, dispatch_uid="progress-account-delete")
