@@ -81,13 +81,13 @@ class CohortProgress(models.Model):
         verbose_name_plural = "progressions dans les groupes"
         constraints = [models.UniqueConstraint(fields=["user", "cohort"], name="unique_cohort_progress")]
         indexes = [
-            models.Index(fields=["cohort", "enrolled", "last_name_key", "first_name_key", "id"],
+            models.Index(fields=["cohort", "enrolled", "last_name_key", "first_name_key", "user"],
                          name="cohort_progress_name_idx"),
-            models.Index(fields=["cohort", "enrolled", "steps_done", "id"], name="cohort_progress_steps_idx"),
-            models.Index(fields=["cohort", "enrolled", "mean_score", "id"], name="cohort_progress_score_idx"),
-            models.Index(fields=["cohort", "enrolled", "final_score", "id"], name="cohort_progress_final_idx"),
-            models.Index(fields=["cohort", "enrolled", "last_activity_at", "id"], name="cohort_progress_activity_idx"),
-            models.Index(fields=["cohort", "enrolled", "joined_at", "id"], name="cohort_progress_joined_idx"),
+            models.Index(fields=["cohort", "enrolled", "steps_done", "user"], name="cohort_progress_steps_idx"),
+            models.Index(fields=["cohort", "enrolled", "mean_score", "user"], name="cohort_progress_score_idx"),
+            models.Index(fields=["cohort", "enrolled", "final_score", "user"], name="cohort_progress_final_idx"),
+            models.Index(fields=["cohort", "enrolled", "last_activity_at", "user"], name="cohort_progress_activity_idx"),
+            models.Index(fields=["cohort", "enrolled", "joined_at", "user"], name="cohort_progress_joined_idx"),
             models.Index(fields=["shape_key"], name="cohort_progress_shape_idx"),
         ]
 

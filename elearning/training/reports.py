@@ -262,7 +262,7 @@ PROFESSION_LABELS = dict(Profession.choices)
 # Sort keys offered on the learner table: URL value → ORDER BY, ties broken by enrolment id.
 
 # Sort keys offered on the learner table: URL value → ORDER BY on the learner's row in the
-# group, ties broken by the row's id; each has an index, so a page is read, not sorted.
+# group, ties broken by the learner's id; each has an index, so a page is read, not sorted.
 LEARNER_SORTS = {
     "nom": (F("last_name_key"), F("first_name_key")),
     "progression": (F("steps_done"),),
@@ -306,7 +306,8 @@ class LearnerQuery:
         # from giving the order.
         nulls = {"nulls_last": True} if self.sort in NULLABLE_SORTS else {}
         keys = [key.desc(**nulls) if self.descending else key.asc(**nulls) for key in LEARNER_SORTS[self.sort]]
-        return [*keys, F("pk").asc()]
+        # Ties by learner: a stable order (a row is rewritten, with a new id, at each event).
+        return [*keys, F("user_id").asc()]
 
     def filters(self) -> Q:
         condition = Q()
