@@ -404,13 +404,21 @@ def refresh_learners(*, user_ids, structure: CourseStructure | None = None, shap
 
 
 def _store(model, old: dict, new: dict, names, identity) -> None:
-    """Write the rows that changed: delete the old ones, insert the new ones (two statements
-    for a whole batch; Django's bulk_update writes one CASE per field and row, far slower)."""
-    stale = [row.pk for key, row in old.items() if key not in new or _as_dict(row, names) != new[key]]
-    if stale:
-        model.objects.filter(pk__in=stale).delete()
-    fresh = [model(**identity(key), **values) for key, values in new.items()
-             if key not in old or _as_dict(old[key], names) != values]
+    """Write the rows that changed: one UPDATE each for the few rows of one event; for a batch,
+    delete the old rows and insert the new ones (two statements; Django's bulk_update writes
+    one CASE per field and row, far slower)."""
+    gone = [row.pk for key, row in old.items() if key not in new]
+    changed = [(old[key], values) for key, values in new.items() if key in old and _as_dict(old[key], names) != values]
+    fresh = [model(**identity(key), **values) for key, values in new.items() if key not in old]
+    if len(changed) <= 10:
+        for row, values in changed:
+            model.objects.filter(pk=row.pk).update(**values)
+    else:
+        gone += [row.pk for row, _ in changed]
+        fresh += [model(**identity(key), **values) for key, values in new.items()
+                  if key in old and _as_dict(old[key], names) != values]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
     if fresh:
         model.objects.bulk_create(fresh, batch_size=BATCH)
 
