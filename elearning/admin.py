@@ -29,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from elearning import drafts, markdown, vocabulary
+from elearning.directory import confirm_contacts, unconfirmable
 from elearning.history import INITIAL_VERSION_REASON, keep_initial_version  # noqa: F401 (re-exported)
 from elearning.models import (
     Certificate,
@@ -567,14 +568,19 @@ class ContactAdminForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
-            "name", "slug", "kind", "departement", "roles", "order", "description", "phone", "phone_2", "email",
-            "address", "hours", "website", "last_checked", "to_verify", "to_verify_note",
+            "name", "slug", "kind", "departement", "roles", "order", "description", "phone", "phone_doubtful",
+            "phone_2", "phone_2_doubtful", "email", "address", "hours", "hours_from_guide", "website", "source",
+            "to_verify", "to_verify_note",
         ]
 
     def clean(self):
         cleaned = super().clean()
+        if (cleaned.get("phone_doubtful") or cleaned.get("phone_2_doubtful")) and not cleaned.get("to_verify"):
+            self.add_error("to_verify", "Un numéro douteux rend l'entrée « à vérifier » : cochez-la et dites pourquoi.")
         if cleaned.get("to_verify") and not (cleaned.get("to_verify_note") or "").strip():
             self.add_error("to_verify_note", "Indiquez ce qui est à vérifier (numéro, adresse, horaires…).")
+        if not (cleaned.get("source") or "").strip() and not (self.instance and self.instance.confirmed_at):
+            self.add_error("source", "Indiquez d'où viennent ces coordonnées, avec l'année (« le guide régional, 2022 »).")
         return cleaned
 
 
@@ -582,33 +588,38 @@ class ContactAdminForm(forms.ModelForm):
 class ContactAdmin(FrenchDeleteActionMixin, ContentHistoryAdmin):
     form = ContactAdminForm
     delete_selected_label = "Supprimer les contacts sélectionnés"
-    list_display = ["name", "kind", "departement", "phone", "last_checked", "to_verify"]
-    list_filter = ["to_verify", "kind", "departement"]
+    list_display = ["name", "kind", "departement", "phone", "confirmed_at", "to_verify"]
+    list_filter = ["to_verify", ("confirmed_at", admin.EmptyFieldListFilter), "kind", "departement"]
     search_fields = ["name", "slug", "description", "phone", "email"]
     prepopulated_fields = {"slug": ["name"]}
-    date_hierarchy = "last_checked"
-    actions = ["mark_checked_today"]
+    readonly_fields = ["confirmed_at", "confirmed_by"]
+    actions = ["mark_confirmed"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "departement", "roles", "order")}),
-        ("Coordonnées", {"fields": ("description", "phone", "phone_2", "email", "address", "hours", "website")}),
-        ("Vérification", {"fields": ("last_checked", "to_verify", "to_verify_note")}),
+        ("Coordonnées", {"fields": ("description", "phone", "phone_doubtful", "phone_2", "phone_2_doubtful", "email",
+                                    "address", "hours", "hours_from_guide", "website")}),
+        ("Provenance et vérification", {
+            "fields": ("source", "confirmed_at", "confirmed_by", "to_verify", "to_verify_note"),
+            "description": "Tant qu'une personne de l'équipe n'a pas confirmé l'entrée (action « Marquer comme "
+                           "vérifié » de la liste), l'annuaire affiche sa source, pas une date de vérification.",
+        }),
     )
 
-    @admin.action(description="Marquer comme vérifiés aujourd'hui (et plus à vérifier)")
-    def mark_checked_today(self, request, queryset):
+    @admin.action(description="Marquer comme vérifié (par moi, aujourd'hui)", permissions=["change"])
+    def mark_confirmed(self, request, queryset):
+        contacts = list(queryset)
         today = timezone.localdate()
-        count = 0
         with transaction.atomic():
-            for contact in queryset:
-                keep_initial_version(contact)
-                contact.last_checked = today
-                contact.to_verify = False
-                contact.to_verify_note = ""
-                contact._history_user = request.user
-                contact._change_reason = "Vérifié"
-                contact.save()
-                count += 1
-        self.message_user(request, f"{count} contact(s) marqué(s) comme vérifié(s) le {today:%d/%m/%Y}.", messages.SUCCESS)
+            for contact in contacts:
+                keep_initial_version(contact)  # content loaded from the fixtures has no history yet
+            confirmed = confirm_contacts(contacts=contacts, editor=request.user, on=today)
+        if confirmed:
+            self.message_user(request, f"{len(confirmed)} contact(s) marqué(s) comme vérifié(s) le {today:%d/%m/%Y}.",
+                              messages.SUCCESS)
+        for contact in contacts:
+            reason = unconfirmable(contact)
+            if reason:
+                self.message_user(request, reason, messages.WARNING)
 
 
 # --- Connection lockout (django-axes), in French ----------------------------------------------

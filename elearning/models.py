@@ -9,8 +9,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from elearning.validators import validate_printable_name, validate_web_url
 from elearning.versions import VersionHistory
@@ -453,7 +455,28 @@ class Contact(models.Model):
     hours = models.CharField("horaires", max_length=300, blank=True)
     website = models.CharField("site web", max_length=300, blank=True, validators=[validate_web_url],
                                help_text="Adresse complète, commençant par https://.")
-    last_checked = models.DateField("vérifié le")
+    hours_from_guide = models.BooleanField(
+        "horaires repris du guide", default=False,
+        help_text="Les horaires changent souvent : ils sont affichés « selon le guide » tant qu'ils n'ont pas été confirmés.",
+    )
+    phone_doubtful = models.BooleanField(
+        "téléphone douteux", default=False,
+        help_text="Affiché sans lien d'appel (à vérifier) tant qu'il n'a pas été confirmé.",
+    )
+    phone_2_doubtful = models.BooleanField("autre téléphone douteux", default=False)
+    source = models.CharField(
+        "source des coordonnées", max_length=200, blank=True,
+        help_text="D'où viennent ces coordonnées, avec l'année, à lire après « D'après » : "
+        "« le guide régional, 2022 ».",
+    )
+    confirmed_at = models.DateField(
+        "vérifié le", null=True, blank=True,
+        help_text="Date à laquelle une personne de l'équipe a confirmé l'entrée (action « Marquer comme vérifié »).",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="vérifié par",
+    )
     to_verify = models.BooleanField("à vérifier", default=False)
     to_verify_note = models.CharField("ce qui est à vérifier", max_length=300, blank=True)
     order = models.PositiveIntegerField("ordre", default=0)
@@ -470,7 +493,19 @@ class Contact(models.Model):
                 condition=~Q(to_verify=True) | ~Q(to_verify_note=""),
                 name="contact_to_verify_has_note",
                 violation_error_message="Indiquez ce qui est à vérifier (numéro, adresse, horaires…).",
-            )
+            ),
+            # A doubtful number is an entry to verify, with a note saying what.
+            models.CheckConstraint(
+                condition=Q(phone_doubtful=False, phone_2_doubtful=False) | Q(to_verify=True),
+                name="contact_doubtful_number_to_verify",
+                violation_error_message="Un numéro douteux rend l'entrée « à vérifier » : cochez-la et dites pourquoi.",
+            ),
+            # Every entry says where its data comes from, or that the team confirmed it.
+            models.CheckConstraint(
+                condition=~Q(source="") | Q(confirmed_at__isnull=False),
+                name="contact_has_provenance",
+                violation_error_message="Indiquez d'où viennent ces coordonnées, avec l'année (« le guide régional, 2022 »).",
+            ),
         ]
 
     def __str__(self):
@@ -494,16 +529,54 @@ class Contact(models.Model):
         return [self.ROLE_LABELS.get(r, r) for r in self.role_list]
 
     @staticmethod
-    def _tel(phone: str) -> str:
-        return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+") if phone else ""
+    def plausible_number(phone: str) -> bool:
+        """A short national number (15, 119, 3114…), ten digits starting with 0, or an
+        international +33 number. "0 800 00 083" (nine digits) is not."""
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if phone.strip().startswith("+"):
+            return 11 <= len(digits) <= 13
+        return 2 <= len(digits) <= 4 or (len(digits) == 10 and digits.startswith("0"))
+
+    @classmethod
+    def _tel(cls, phone: str, doubtful: bool) -> str | None:
+        """The `tel:` link, or None when the number is doubtful: a tap must never call a
+        wrong number (it is shown, as text, with « à vérifier »)."""
+        if not phone or doubtful or not cls.plausible_number(phone):
+            return None
+        return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
     @property
     def tel_href(self):
-        return self._tel(self.phone)
+        return self._tel(self.phone, self.phone_doubtful)
 
     @property
     def tel_href_2(self):
-        return self._tel(self.phone_2)
+        return self._tel(self.phone_2, self.phone_2_doubtful)
+
+    @property
+    def provenance(self) -> str:
+        """What the directory says about where the entry comes from."""
+        if self.confirmed_at:
+            return f"Vérifié par l'équipe le {formats.date_format(self.confirmed_at, 'j F Y')}."
+        return f"D'après {self.source} ; pas encore confirmé par l'équipe éditoriale."
+
+    @property
+    def provenance_short(self) -> str:
+        """The same, in a few words, for the one-page fiche réflexe."""
+        if self.confirmed_at:
+            return f"vérifié le {formats.date_format(self.confirmed_at, 'j F Y')}"
+        return f"d'après {self.source}"
+
+
+@receiver(pre_save, sender=Contact)
+def keep_who_confirmed(sender, instance, raw=False, **kwargs):
+    """Fixtures never name the editor who confirmed an entry (see content_io): reloading
+    them keeps the one recorded here, as long as the confirmation date is the same."""
+    if raw and instance.pk and instance.confirmed_at and instance.confirmed_by_id is None:
+        instance.confirmed_by_id = (
+            Contact.objects.filter(pk=instance.pk, confirmed_at=instance.confirmed_at)
+            .values_list("confirmed_by", flat=True).first()
+        )
 
 
 # --- Self-assessment and certificate ------------------------------------------------------

@@ -55,6 +55,12 @@ from quizzes.models import (
     SingleChoiceQuestion,
     WordingQuestion,
 )
+from quizzes.revisions import (
+    answered_version,
+    archive_answered_version,
+    archived_message,
+    right_answer_changed,
+)
 
 QUESTION_TYPES = [SignalQuestion, DecisionQuestion, WordingQuestion, SingleChoiceQuestion, MultipleChoiceQuestion]
 ARCHIVE_HELP = (
@@ -135,7 +141,7 @@ def restore_options(question, options: list[Option], *, user) -> None:
 class OptionForm(RowLabelledForm):
     class Meta:
         model = Option
-        fields = ["key", "order", "text", "is_correct", "family", "decision", "feedback"]
+        fields = ["key", "order", "pinned", "text", "is_correct", "family", "decision", "feedback"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "cols": 40}),
             "feedback": forms.Textarea(attrs={"rows": 3, "cols": 50}),
@@ -222,7 +228,7 @@ class OptionInline(LfTextMixin, admin.TabularInline):
     model = Option
     form = OptionForm
     formset = OptionFormSet
-    fields = ["key", "order", "text", "is_correct", "feedback"]
+    fields = ["key", "order", "pinned", "text", "is_correct", "feedback"]
     verbose_name = "option"
     verbose_name_plural = "Options proposées (chacune avec son explication ; repère vide : lettre libre attribuée)"
 
@@ -234,12 +240,12 @@ class OptionInline(LfTextMixin, admin.TabularInline):
 
 
 class SignalOptionInline(OptionInline):
-    fields = ["key", "order", "text", "is_correct", "family", "feedback"]
+    fields = ["key", "order", "pinned", "text", "is_correct", "family", "feedback"]
     verbose_name_plural = "Éléments de la situation : signaux (cochés « correcte ») et distracteurs"
 
 
 class DecisionOptionInline(OptionInline):
-    fields = ["key", "order", "text", "decision", "is_correct", "feedback"]
+    fields = ["key", "order", "pinned", "text", "decision", "is_correct", "feedback"]
     verbose_name_plural = "Décisions proposées (une seule correcte)"
 
 
@@ -279,11 +285,23 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, DraftAdminMixin, ContentHis
     def save_model(self, request, obj, form, change):
         if change and not self._keeps_draft(request, obj, change):
             keep_question_history(obj)
+            # Read before anything is written: the version learners answered, if any.
+            request._answered_version = answered_version(question=obj)
         super().save_model(request, obj, form, change)
 
     def draft_extra(self, request, formsets) -> dict:
         options = next((formset for formset in formsets if formset.model is Option), None)
         return {"options": option_draft_rows(options)} if options is not None else {}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_answered_version", None)
+        if before is not None and right_answer_changed(before=before, question=form.instance):
+            self._archive(request, before)
+
+    def _archive(self, request, before) -> None:
+        copy = archive_answered_version(before=before, user=request.user)
+        self.message_user(request, archived_message(copy), messages.INFO)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -328,6 +346,11 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin, DraftAdminMixin, ContentHis
             response = super().history_form_view(request, object_id, version_id, context)
             if request.method == "POST" and response.status_code == 302:
                 restore_options(question, options, user=request.user)
+                # Restoring a version is an edit like any other: if it changes the right answer
+                # of a question learners answered, their version is archived with their answers.
+                before = getattr(request, "_answered_version", None)
+                if before is not None and right_answer_changed(before=before, question=question):
+                    self._archive(request, before)
                 for error in question.validate_options(list(question.options.all())):
                     self.message_user(request, f"Version rétablie, mais à revoir : {error}", messages.WARNING)
         return response

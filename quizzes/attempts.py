@@ -1,5 +1,6 @@
 """The one write path for a quiz attempt: grade on the server, snapshot, copy the pass mark,
 update the learner's summary row — in one transaction, recorded once per submission key."""
+import random
 import uuid
 from dataclasses import dataclass
 
@@ -25,8 +26,9 @@ class QuizContent:
     options: dict[int, list[Option]]
 
 
-def load_quiz(quiz: Quiz) -> QuizContent:
-    """Questions (one query per question type, never per question) and their options."""
+def load_quiz(quiz: Quiz, *, seed: str | None = None) -> QuizContent:
+    """Questions (one query per question type, never per question) and their options: in the
+    editors' order, or, given an attempt's seed, in the order that attempt shows them."""
     questions = list(
         Question.objects.filter(quiz=quiz, archived=False, status=Status.PUBLISHED)
         .select_related("lesson__module").order_by("order", "id")
@@ -34,7 +36,29 @@ def load_quiz(quiz: Quiz) -> QuizContent:
     options: dict[int, list[Option]] = {q.id: [] for q in questions}
     for option in Option.objects.filter(question_id__in=options).order_by("order", "id"):
         options[option.question_id].append(option)
-    return QuizContent(quiz=quiz, questions=questions, options=options)
+    content = QuizContent(quiz=quiz, questions=questions, options=options)
+    return content if seed is None else as_shown(content, seed=seed)
+
+
+def shown_order(options: list[Option], *, seed: str) -> list[Option]:
+    """The options in the order one attempt shows them: pinned options keep their place in
+    the editors' order (« aucune de ces réponses » stays last), the others are shuffled
+    around them. Seeded, so the same attempt always sees the same order."""
+    free = [option for option in options if not option.pinned]
+    random.Random(seed).shuffle(free)
+    rest = iter(free)
+    return [option if option.pinned else next(rest) for option in options]
+
+
+def as_shown(content: QuizContent, *, seed: str) -> QuizContent:
+    """The same quiz with each question's options in the order one attempt shows them, from
+    that attempt's `seed` (no query: nothing is stored before submission; the attempt's
+    snapshot keeps the order once it is sent)."""
+    return QuizContent(
+        quiz=content.quiz,
+        questions=content.questions,
+        options={q.id: shown_order(content.options[q.id], seed=f"{seed}:{q.id}") for q in content.questions},
+    )
 
 
 class IncompleteSubmission(Exception):
@@ -160,7 +184,9 @@ def answer_snapshot(question, grade) -> dict:
 
 
 def option_snapshot(fb) -> dict:
-    """One option as shown, whether it was right at that time, and whether it was chosen."""
+    """One option as shown, whether it was right at that time, and whether it was chosen.
+    Its position on the learner's page is the row's `order` (grades list the options in
+    the order shown), so the review and reports replay what the learner saw."""
     return {
         "key": fb.key, "text": fb.text, "is_correct": fb.is_correct, "chosen": fb.chosen,
         "feedback": fb.feedback, "family": fb.family, "decision": fb.decision,

@@ -29,7 +29,7 @@ def _lf(obj):
     return obj
 
 
-def _dump(objects) -> str:
+def _dump(objects, fields=None) -> str:
     return (
         serializers.serialize(
             "json",
@@ -37,15 +37,21 @@ def _dump(objects) -> str:
             indent=2,
             use_natural_foreign_keys=True,
             use_natural_primary_keys=True,
+            fields=fields,
         )
         + "\n"
     )
 
 
-def _write(path: Path, objects) -> Path:
+def _write(path: Path, objects, fields=None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_dump(objects), encoding="utf-8")
+    path.write_text(_dump(objects, fields), encoding="utf-8")
     return path
+
+
+# The directory without the editor who confirmed an entry: fixtures carry content, never
+# people (the date stays; who confirmed it stays in the site's history).
+DIRECTORY_FIELDS = [f.name for f in Contact._meta.concrete_fields if f.name not in {"id", "confirmed_by"}]
 
 
 def _quiz_rows() -> dict[int, list]:
@@ -95,7 +101,8 @@ def export_content(target: Path = FIXTURES_DIR) -> list[Path]:
     quiz_rows = _quiz_rows()
     for quiz in Quiz.objects.select_related("module", "lesson").order_by("slug"):
         written.append(_write(target / "quizzes" / f"{quiz.slug}.json", [quiz, *quiz_rows.get(quiz.pk, [])]))
-    written.append(_write(target / "directory.json", Contact.objects.order_by("departement", "order", "slug")))
+    written.append(_write(target / "directory.json", Contact.objects.order_by("departement", "order", "slug"),
+                          DIRECTORY_FIELDS))
     written.append(_write(target / "decision" / "aid.json", _decision_rows()))
     return written
 

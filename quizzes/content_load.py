@@ -31,6 +31,7 @@ from django.utils import timezone
 from elearning.history import has_history, keep_initial_version, record_version
 from elearning.models import LoadedFingerprint
 from quizzes.models import Question
+from quizzes.revisions import answered_versions, archive_answered_version, changed_right_answers
 
 LOADED_REASON = "chargé depuis les fixtures"
 # Written by the database on every save, not content: never part of a fingerprint.
@@ -44,6 +45,7 @@ class LoadReport:
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
     forced: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
 
 
 def fingerprint(fields: dict) -> str:
@@ -51,14 +53,15 @@ def fingerprint(fields: dict) -> str:
     return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def current_fields(obj) -> dict:
-    """The row's values as the fixtures write them (the export's own serialisation)."""
+def current_fields(obj, names) -> dict:
+    """The row's values as the fixtures write them (the export's own serialisation), limited
+    to the fields the fixture holds (the directory leaves out who confirmed an entry)."""
     rows = type(obj)._base_manager.all()
     if hasattr(rows, "non_polymorphic"):  # a question's base row, not its type's
         rows = rows.non_polymorphic()
     fresh = rows.get(pk=obj.pk)
     dumped = serializers.serialize("json", [fresh], use_natural_foreign_keys=True, use_natural_primary_keys=True)
-    return json.loads(dumped)[0]["fields"]
+    return {name: value for name, value in json.loads(dumped)[0]["fields"].items() if name in names}
 
 
 def _natural_key(row: dict, obj) -> str:
@@ -86,6 +89,9 @@ def load_content(*, paths: list[str], force: bool = False) -> LoadReport:
     report = LoadReport()
     versions: dict[tuple, bool] = {}  # history owner -> created
     with transaction.atomic():
+        # Read before anything is written: a fixture that changes the right answer of a
+        # question learners answered archives the version they answered, as an admin edit does.
+        answered = answered_versions()
         stored = {
             (fp.content_type_id, fp.natural_key): fp
             for fp in LoadedFingerprint.objects.all()
@@ -96,6 +102,9 @@ def load_content(*, paths: list[str], force: bool = False) -> LoadReport:
             for row, loaded in zip(rows, serializers.deserialize("json", text), strict=True):
                 _load_row(row, loaded, stored=stored, force=force, report=report, versions=versions)
         _write_versions(versions)
+        for before in changed_right_answers(answered):
+            copy = archive_answered_version(before=before, user=None)
+            report.archived.append(f"question « {before.question.slug} » (version répondue archivée : « {copy.slug} »)")
     return report
 
 
@@ -111,7 +120,7 @@ def _load_row(row, loaded, *, stored, force, report, versions) -> None:
         loaded.save()
         report.created.append(label)
     else:
-        now = fingerprint(current_fields(obj))
+        now = fingerprint(current_fields(obj, row["fields"]))
         if now == new:
             report.unchanged += 1
             _remember(known, content_type, key, new, stored)

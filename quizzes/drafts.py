@@ -5,7 +5,7 @@ from elearning.models import ContentDraft
 from quizzes.attempts import QuizContent
 from quizzes.models import Option, Question
 
-OPTION_DRAFT_FIELDS = ["key", "order", "text", "is_correct", "feedback", "family", "decision"]
+OPTION_DRAFT_FIELDS = ["key", "order", "pinned", "text", "is_correct", "feedback", "family", "decision"]
 
 
 def option_draft_rows(formset) -> list[dict]:
@@ -28,7 +28,8 @@ def draft_options(question) -> list[Option] | None:
     for index, item in enumerate(draft.data["options"], start=1):
         option = current.get(item["id"]) or Option(question_id=question.pk)
         for name in OPTION_DRAFT_FIELDS:
-            setattr(option, name, item[name])
+            if name in item:  # a draft kept before a field existed leaves it as it is
+                setattr(option, name, item[name])
         if option.pk is None:
             option.id = -index
         rows.append(option)

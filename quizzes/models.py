@@ -408,6 +408,11 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options", verbose_name="question")
     key = models.CharField("repère", max_length=8, help_text="a, b, c… : stable, sert d'identifiant.")
     order = models.PositiveIntegerField("ordre", default=0)
+    pinned = models.BooleanField(
+        "position fixe", default=False,
+        help_text="Les options sont mélangées à chaque tentative ; une option à position fixe garde sa place "
+        "(par exemple « aucune de ces réponses », toujours en dernier).",
+    )
     text = models.TextField("texte")
     is_correct = models.BooleanField("correcte (ou signal)", default=False)
     feedback = models.TextField("explication")
@@ -513,7 +518,7 @@ class AnswerOption(models.Model):
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="options", verbose_name="réponse")
     option = models.ForeignKey(Option, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="option")
-    order = models.PositiveIntegerField("ordre", default=0)
+    order = models.PositiveIntegerField("ordre", default=0)  # position on the learner's page (options are shuffled)
     key = models.CharField("repère", max_length=8)
     text = models.TextField("texte")
     is_correct = models.BooleanField("juste")

@@ -210,7 +210,7 @@ def build_content():
     quiz = build_scenario_quiz(modules[-1])
     contact = Contact.objects.create(
         slug="crip-93", name="CRIP 93", kind=Contact.Kind.CRIP, departement="93", phone="01 43 93 10 35",
-        last_checked=datetime.date(2026, 1, 5),
+        source="le guide régional, 2022",
     )
     return {"modules": modules, "lessons": lessons, "quiz": quiz, "contact": contact}
 

@@ -198,19 +198,6 @@ def test_contact_to_verify_needs_a_note(editor_client, content):
     assert contact.to_verify and contact.to_verify_note == "Numéro vert à confirmer"
 
 
-def test_mark_contacts_checked_today(editor_client, content):
-    """The "vérifié aujourd'hui" action dates the check and clears "à vérifier"."""
-    from django.utils import timezone
-
-    contact = content["contact"]
-    Contact.objects.filter(pk=contact.pk).update(to_verify=True, to_verify_note="Horaires")
-    response = editor_client.post("/admin/elearning/contact/", {
-        "action": "mark_checked_today", "_selected_action": [contact.pk]})
-    assert response.status_code == 302
-    contact.refresh_from_db()
-    assert contact.last_checked == timezone.localdate() and not contact.to_verify and contact.to_verify_note == ""
-
-
 def test_lesson_vocabulary_warning_on_save(editor_client, content):
     """Saving a lesson with a blaming word saves it and warns, with the guide's wording;
     the same word quoted to teach it raises no warning."""

@@ -1,5 +1,6 @@
 """Editing questions safely: each type's rules with clear French messages, no deletion of a
 question learners have answered (archive instead), and nobody's past score changes."""
+import html
 import re
 import uuid
 
@@ -246,7 +247,7 @@ def test_changing_a_quiz_changes_nobodys_past_score(editor_client, content, answ
     attempt = Attempt.objects.get(pk=attempt.pk)
     assert (attempt.score, attempt.passed, attempt.pass_mark) == before
     assert QuizResult.objects.values("best_score", "passed").get(user=learner, quiz=quiz) == summary
-    assert Answer.objects.get(attempt=attempt, question=question).options.filter(text__contains="modifiée").count() == 0
+    assert Answer.objects.get(attempt=attempt, title=question.title).options.filter(text__contains="modifiée").count() == 0
     assert _page(learner, attempt.get_absolute_url()) == result_page
     module_state = next(m for m in course_progress(learner).modules if m.module.pk == quiz.module_id)
     assert next(s for s in module_state.quizzes if s.quiz.pk == quiz.pk).passed
@@ -267,5 +268,82 @@ def test_options_of_an_answered_question_keep_their_snapshot_when_removed(editor
     data["_publish"] = "Publier"
     assert editor_client.post(url, data).status_code == 302
     assert not Option.objects.filter(pk=removed.pk).exists()
-    snapshot = Answer.objects.get(attempt=attempt, question=question).options.get(key=removed.key)
+    snapshot = Answer.objects.get(attempt=attempt, title=question.title).options.get(key=removed.key)
     assert (snapshot.text, snapshot.is_correct, snapshot.chosen) == (removed.text, True, True)
+
+
+def test_changing_the_right_answer_of_an_answered_question_archives_the_version_answered(
+        editor_client, content, answered):
+    """The version learners answered is archived with their answers (by option, for item
+    analyses); the edited question keeps its id and slug, starts without answers, and
+    nobody's score moves. Changing only wording archives nothing."""
+    learner, attempt = answered
+    question = DecisionQuestion.objects.get(quiz=content["quiz"])
+    old_right = question.options.get(is_correct=True)
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    count = Question.objects.count()
+
+    data = admin_form_data(editor_client.get(url))
+    data["prompt"] += " Reformulée."
+    data["_publish"] = "Publier"
+    assert editor_client.post(url, data).status_code == 302
+    assert Question.objects.count() == count and Answer.objects.filter(question=question).exists()
+
+    data = admin_form_data(editor_client.get(url))
+    for index in range(int(data["options-INITIAL_FORMS"])):
+        data.pop(f"options-{index}-is_correct", None)
+        if data[f"options-{index}-decision"] == "ip":
+            data[f"options-{index}-is_correct"] = "on"
+    # A draft changes nothing learners see: nothing is archived until it is published.
+    assert editor_client.post(url, data | {"_save_draft": "Enregistrer le brouillon"}).status_code == 302
+    assert Question.objects.count() == count and Answer.objects.filter(question=question).exists()
+    data["_publish"] = "Publier"
+    response = editor_client.post(url, data, follow=True)
+    assert "la version qu'elles et ils ont vue est archivée" in html.unescape(response.content.decode())
+
+    archived = DecisionQuestion.objects.get(archived=True)
+    assert archived.slug.startswith(question.slug) and archived.pk != question.pk
+    assert archived.prompt.endswith("Reformulée.") and archived.legal_basis == question.legal_basis
+    assert archived.options.get(is_correct=True).key == old_right.key
+    assert set(archived.options.values_list("key", flat=True)) == set(question.options.values_list("key", flat=True))
+    answer = Answer.objects.get(attempt=attempt, question=archived)
+    assert not Answer.objects.filter(question=question).exists()
+    chosen = answer.options.get(chosen=True)
+    assert chosen.option.question_id == archived.pk and chosen.option.key == old_right.key
+    question.refresh_from_db()
+    assert not question.archived and question.options.get(is_correct=True).decision == "ip"
+    assert archived.pk not in {q.pk for q in load_quiz(content["quiz"]).questions}
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0 and attempt.passed
+    assert archived.history.first().history_user.email == "editrice@example.test"
+
+
+def test_restoring_a_version_with_another_right_answer_archives_the_version_answered(editor_client, content):
+    """Restoring an earlier version from the history is an edit too: when it changes the right
+    answer of a question learners have answered since, their version is archived with their
+    answers and nobody's score moves."""
+    question = DecisionQuestion.objects.get(quiz=content["quiz"])
+    first_right = question.options.get(is_correct=True)
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    data = admin_form_data(editor_client.get(url))
+    for index in range(int(data["options-INITIAL_FORMS"])):
+        data.pop(f"options-{index}-is_correct", None)
+        if data[f"options-{index}-decision"] == "ip":
+            data[f"options-{index}-is_correct"] = "on"
+    data["_publish"] = "Publier"
+    assert editor_client.post(url, data).status_code == 302
+    assert not DecisionQuestion.objects.filter(archived=True).exists()  # nobody had answered yet
+
+    learner = make_user("apprenante@example.test")
+    attempt = _answer_all_right(learner, content["quiz"])
+    first = question.history.order_by("history_date").first()
+    form_url = f"/admin/quizzes/decisionquestion/{question.pk}/history/{first.history_id}/"
+    response = editor_client.post(form_url, admin_form_data(editor_client.get(form_url)), follow=True)
+    assert "la version qu'elles et ils ont vue est archivée" in html.unescape(response.content.decode())
+
+    archived = DecisionQuestion.objects.get(archived=True)
+    assert archived.options.get(is_correct=True).decision == "ip"
+    assert Answer.objects.get(attempt=attempt, title=question.title).question_id == archived.pk
+    assert question.options.get(is_correct=True).key == first_right.key
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0

@@ -3,13 +3,14 @@ neither an option's length nor its position tells the right answer, and every it
 the same decision rule (IP / signalement / 17) in the same words.
 
 Options are taken in fixture order (`Option.order`): a learner who is shown them in that order
-must not be able to pass by position alone, whatever a shuffle adds on top."""
+must not be able to pass by position alone, whatever a shuffle adds on top; and on the orders
+learners are actually shown (shuffled per attempt), position gives nothing away either."""
 from dataclasses import dataclass
 from itertools import product
 
 import pytest
 
-from quizzes.attempts import QuizContent, grade_all, reaches
+from quizzes.attempts import QuizContent, as_shown, grade_all, load_quiz, reaches
 from quizzes.content_io import FIXTURES_DIR
 from quizzes.models import Decision, DecisionQuestion, Option, Question, Quiz, SignalQuestion
 
@@ -314,3 +315,81 @@ def test_comparable_facts_get_the_same_answer(shipped):
             assert len(decisions) == 1, (first, second, decisions)
         else:
             assert decisions == {Decision.IP, Decision.MESURE}, (first, second, decisions)
+
+
+# --- the same strategies on the orders learners are shown --------------------------------------
+# Learners see each attempt's options shuffled (pinned options in place, `quizzes.attempts`).
+# A blind learner who always takes the first option, or ticks the first k boxes, then scores
+# what chance gives: on average far under the pass mark, and a blind pass stays rare. A
+# three-question lesson check (2 of 3 right to pass at 60 %) is passed by chance in about one
+# blind attempt in eight whatever the order (measured 4.7 to 16.7 %, 300 shuffles): it is a
+# formative check, retried freely; the quizzes the certificate rests on allow one in twenty.
+SHUFFLES = 300
+RARE = {Quiz.Kind.LESSON_CHECK: 0.20}
+RARE_OTHERWISE = 0.05
+
+
+def positional_strategies(content: QuizContent) -> dict:
+    """The strategies whose answer depends on where options are shown."""
+    strategies = {
+        "toujours la première": lambda options: {options[0].id},
+        "toujours la dernière": lambda options: {options[-1].id},
+    }
+    widest = max((len(content.options[q.id]) for q in content.questions if q.input_type == "checkbox"), default=0)
+    for k in range(1, widest + 1):
+        strategies[f"les {k} premières cases"] = lambda options, k=k: {o.id for o in options[:k]}
+    return strategies
+
+
+def shuffled_blind_scores(content: QuizContent, shuffles: int = SHUFFLES) -> dict[str, list[float]]:
+    """Each positional strategy's score on `shuffles` attempts, each shown as a learner sees
+    it (`as_shown`, seeded: the same numbers on every run). One-answer items take the
+    one-answer strategy; tick-box items the tick-box one."""
+    strategies = positional_strategies(content)
+    one_answer = {name: fn for name, fn in strategies.items() if name.startswith("toujours")}
+    ticks = {name: fn for name, fn in strategies.items() if not name.startswith("toujours")}
+    ticks = ticks or {"": lambda options: set()}
+    scores: dict[str, list[float]] = {}
+    for seed in range(shuffles):
+        shown = as_shown(content, seed=f"test-{seed}")
+        for (one_name, one), (tick_name, tick) in product(one_answer.items(), ticks.items()):
+            chosen = {q.id: (tick if q.input_type == "checkbox" else one)(shown.options[q.id]) for q in shown.questions}
+            scores.setdefault(f"{one_name} / {tick_name}", []).append(grade_all(shown, chosen)[0])
+    return scores
+
+
+def blind_passes(content: QuizContent) -> dict[str, tuple[float, float]]:
+    """Strategies whose mean score reaches half the pass mark, or that pass blind more often
+    than the quiz allows: name -> (mean score, share of attempts passed)."""
+    bar = bar_of(content.quiz)
+    rare = RARE.get(content.quiz.kind, RARE_OTHERWISE)
+    flagged = {}
+    for name, scores in shuffled_blind_scores(content).items():
+        mean = sum(scores) / len(scores)
+        share = sum(reaches(score, bar) for score in scores) / len(scores)
+        if mean >= bar / 2 or share > rare:
+            flagged[name] = (round(mean, 3), round(share, 3))
+    return flagged
+
+
+@pytest.mark.parametrize("slug", SHIPPED_QUIZZES)
+def test_no_blind_strategy_passes_on_the_shuffled_orders(shipped, slug):
+    """On the orders learners are actually shown (shuffled per attempt), always the first or
+    the last option, or the first k boxes, scores on average under half the pass mark, and
+    passes blind at most once in twenty attempts (lesson checks: what chance gives three
+    questions)."""
+    content = load_quiz(Quiz.objects.get(slug=slug))
+    assert blind_passes(content) == {}, f"{slug} (seuil {bar_of(content.quiz):.0%})"
+
+
+def test_the_shuffled_check_catches_a_quiz_whose_options_are_pinned_right_first(shipped):
+    """The check can fail: the final evaluation with every right option moved first and every
+    option pinned (so nothing shuffles) is passed blind by « toujours la première »."""
+    content = load_quiz(Quiz.objects.get(kind=Quiz.Kind.FINAL))
+    for question in content.questions:
+        options = sorted(content.options[question.id], key=lambda option: not option.is_correct)
+        for option in options:
+            option.pinned = True
+        content.options[question.id] = options
+    flagged = blind_passes(content)
+    assert any(name.startswith("toujours la première") for name in flagged), flagged

@@ -104,7 +104,7 @@ def test_directory_links_are_tel_and_mailto(shipped_course, client):
     html = client.get("/qui-contacter/?departement=").content.decode()
     assert 'href="tel:0142762617"' in html
     assert 'href="mailto:crip75@paris.fr"' in html
-    assert "Vérifié le" in html
+    assert "D&#x27;après le guide régional, 2022" in html
 
 
 def test_lessons_link_to_the_directory(shipped_course):

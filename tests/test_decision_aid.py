@@ -373,3 +373,31 @@ def test_the_agir_lessons_lead_to_the_aid(shipped_aid, client):
     """The « Agir » lessons that teach the rule point to the tool that applies it."""
     for slug in ("que-dire-apres-une-revelation", "information-preoccupante", "signalement-au-procureur"):
         assert "/que-faire/" in Lesson.objects.get(slug=slug).body, slug
+
+
+def test_outcome_contacts_follow_the_directory_rules(client, aid):
+    """On an outcome page, a doubtful number (the CRIP 93's nine-digit free number) is shown
+    without a tel: link and says « numéro à vérifier », the sound one stays tappable, the
+    parquet is « à vérifier », and each entry gives its source and year."""
+    html = unescape(client.get(reverse("decision:outcome", args=["information-preoccupante"]) + "?dep=93")
+                    .content.decode())
+    assert "0 800 00 083 <span" in html and "numéro à vérifier" in html
+    assert 'href="tel:080000083"' not in html and 'href="tel:0143931035"' in html
+    assert "D'après le guide régional, 2022 ; pas encore confirmé" in html
+    assert "Vérifié le" not in html
+
+
+def test_the_fiche_reflexe_follows_the_directory_rules(client, aid):
+    """The PDF says the same: the doubtful number is marked, hours copied from the guide say
+    « selon le guide », and each contact gives its source; once an editor confirms an entry,
+    it says when."""
+    Contact.objects.filter(slug="parquet-93").update(confirmed_at="2026-12-01", to_verify=False, to_verify_note="")
+    url = reverse("decision:outcome_pdf", args=["signalement"]) + "?dep=93"
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(client.get(url).content)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "0 800 00 083 (numéro à vérifier)" in text
+    assert "D'après le guide régional, 2022" in text
+    assert "Vérifié le 1 décembre 2026" in text
+    guide_hours = Contact.objects.filter(hours_from_guide=True, departement="").exclude(hours="")
+    shown = [contact for contact in guide_hours if contact.name in text]
+    assert shown and all(f"{contact.hours} (selon le guide)" in text for contact in shown)

@@ -72,7 +72,7 @@ def test_contact_website_must_be_a_web_address(editor_client, content, website):
     contact.refresh_from_db()
     assert contact.website == ""
     with pytest.raises(ValidationError):
-        Contact(slug="x", name="X", kind="autre", last_checked=contact.last_checked, website=website).full_clean()
+        Contact(slug="x", name="X", kind="autre", source="le guide régional, 2022", website=website).full_clean()
 
 
 def test_contact_website_accepts_web_addresses(editor_client, content):

@@ -3,6 +3,7 @@ nobody changed since it was loaded, reports (and leaves alone) what an editor ch
 records every change it makes in the history as « chargé depuis les fixtures »."""
 import json
 import shutil
+import uuid
 from io import StringIO
 from pathlib import Path
 
@@ -10,10 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from elearning.models import Contact, Lesson, LoadedFingerprint
+from quizzes.attempts import load_quiz, submit
 from quizzes.content_io import FIXTURES_DIR, content_fixture_paths, export_content
 from quizzes.content_load import LOADED_REASON, load_content
-from quizzes.models import Option, Question
-from tests.conftest import admin_form_data, client_for, make_editor
+from quizzes.models import Answer, Option, Question, Quiz
+from tests.conftest import admin_form_data, client_for, make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,30 @@ def test_load_then_export_gives_back_the_fixtures_byte_for_byte(tmp_path):
     export_content(tmp_path)
     for path in sorted(FIXTURES_DIR.rglob("*.json")):
         assert (tmp_path / path.relative_to(FIXTURES_DIR)).read_bytes() == path.read_bytes(), path
+
+
+def test_a_fixture_that_changes_an_answered_right_answer_archives_the_version_answered(fixtures_copy):
+    """Shipping a new answer key for a question learners answered (the fixtures move the right
+    option) archives the version they answered with their answers, as an admin edit does:
+    their scores stay, the live question takes the new key and starts without answers."""
+    load(fixtures_copy)
+    question = Question.objects.get(slug=QUESTION)
+    content = load_quiz(question.quiz)
+    chosen = {q.id: {next(o.id for o in content.options[q.id] if o.is_correct)} if q.input_type == "radio"
+              else {o.id for o in content.options[q.id] if o.is_correct} for q in content.questions}
+    attempt = submit(user=make_user(), content=content, chosen=chosen, submission_key=uuid.uuid4())
+    name = "quizzes/verif-preambule-et-chiffres-cles.json"
+    edit_fixture(fixtures_copy, name, {"question": [QUESTION], "key": "b"}, is_correct=False)
+    edit_fixture(fixtures_copy, name, {"question": [QUESTION], "key": "c"}, is_correct=True)
+
+    report = load(fixtures_copy)
+    assert len(report.archived) == 1 and QUESTION in report.archived[0]
+    archived = Question.objects.get(archived=True)
+    assert archived.slug.startswith(QUESTION) and archived.options.get(is_correct=True).key == "b"
+    assert Answer.objects.get(attempt=attempt, title=question.title).question_id == archived.pk
+    assert not Answer.objects.filter(question=question).exists()
+    assert question.options.get(is_correct=True).key == "c"
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0 and attempt.passed
+    assert archived.pk not in {q.pk for q in load_quiz(Quiz.objects.get(pk=question.quiz_id)).questions}
+    assert load(fixtures_copy).archived == []  # nothing more to archive on the next run

@@ -10,7 +10,13 @@ from elearning.cohorts import remove_learner
 from elearning.models import Lesson, Phase, Status
 from elearning.progress.certificates import issue_certificate
 from elearning.progress.completion import mark_lesson_done
-from elearning.progress.models import CohortCounts, CohortProgress, CohortSkillGain, LearnerProgress, QuizScoreCount
+from elearning.progress.models import (
+    CohortCounts,
+    CohortProgress,
+    CohortSkillGain,
+    LearnerProgress,
+    QuizScoreCount,
+)
 from elearning.progress.personal_data import delete_account
 from elearning.progress.rows import differences
 from elearning.progress.selfassessment import record_confidence

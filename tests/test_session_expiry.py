@@ -47,7 +47,8 @@ def test_quiz_sent_after_the_session_expired_comes_back_with_the_answers(scenari
     the quiz with every choice still ticked, sending it records one attempt, and sending the
     same form twice still records one."""
     content = load_quiz(scenario)
-    token = quiz_token(learner_client, scenario)
+    first = learner_client.get(scenario.get_absolute_url()).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', first).group(1)
     learner_client.logout()  # the session expired while the learner was answering
     answers = all_answers(content)
 
@@ -62,6 +63,8 @@ def test_quiz_sent_after_the_session_expired_comes_back_with_the_answers(scenari
         for option_id in values:
             assert re.search(rf'value="{option_id}" checked', html), option_id
     assert f'name="token" value="{token}"' in html  # the same submission key
+    # …and the options where the learner saw them (the order's seed travels in the token).
+    assert re.findall(r'name="q\d+" value="(\d+)"', html) == re.findall(r'name="q\d+" value="(\d+)"', first)
     assert Attempt.objects.filter(user=learner).count() == 0
 
     for _ in range(2):

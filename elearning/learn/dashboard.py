@@ -103,7 +103,7 @@ def self_assessment(request, phase):
             "phase": phase, "phase_label": Phase(phase).label, "skills": SKILL_QUESTIONS.items(),
             "levels": CONFIDENCE_LABELS.items(), "errors": errors, "posted": posted,
         }, status=400 if errors else 200)
-    context = resumed_quiz_context(quiz, load_quiz(quiz), resumed)
+    context = resumed_quiz_context(request, quiz, load_quiz(quiz), resumed)
     context.update({"phase": phase, "submit_url": request.path + "envoyer/"})
     return render(request, "quizzes/quiz_detail.html", context)
 

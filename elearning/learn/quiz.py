@@ -1,5 +1,15 @@
-"""Quiz pages: take a quiz, submit it (POST only), see the result of one's own attempt."""
+"""Quiz pages: take a quiz, submit it (POST only), see the result of one's own attempt.
+
+The form carries a signed token: a random submission key (a double submit of one form
+records once; two tabs are two attempts), the time the form was shown, and the seed of the
+order its options were shown in. The seed is derived from the learner, the quiz and the
+number of attempts so far, so a reload shows the same order and the next attempt another;
+the POST reads it back from the signed token, so the attempt stores the order that was
+shown even if another tab was submitted meanwhile. Grading maps options by id, never by
+position."""
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,27 +18,56 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from elearning.progress import followup
 from elearning.progress.completion import course_progress
 from elearning.progress.followup import FOLLOWUP_KINDS
 from elearning.resume import login_required_keeping_post, resumed_post
-from quizzes.attempts import IncompleteSubmission, load_quiz, parse_choices, submit
+from quizzes.attempts import IncompleteSubmission, as_shown, load_quiz, parse_choices, submit
 from quizzes.models import Answer, AnswerOption, Attempt, Quiz
 
 _KEY_SALT = "quizzes.submission"
 
 
-def new_token():
-    return signing.dumps({"k": str(uuid.uuid4()), "t": timezone.now().isoformat()}, salt=_KEY_SALT)
+_SEED_SALT = "quizzes.option-order"
 
 
-def read_token(token):
+@dataclass(frozen=True)
+class FormToken:
+    key: uuid.UUID
+    started_at: datetime
+    seed: str
+
+
+def shuffle_seed(*, user, quiz) -> str:
+    """The seed of the option order of the learner's next attempt at `quiz` (an HMAC of the
+    learner, the quiz and the attempts made so far: the same on every reload, unguessable,
+    new after each attempt). One query."""
+    done = Attempt.objects.filter(user=user, quiz=quiz).count()
+    return salted_hmac(_SEED_SALT, f"{user.pk}:{quiz.pk}:{done}").hexdigest()[:32]
+
+
+def new_token(*, seed: str) -> str:
+    return signing.dumps({"k": str(uuid.uuid4()), "t": timezone.now().isoformat(), "s": seed}, salt=_KEY_SALT)
+
+
+def read_token(token) -> FormToken | None:
+    """The token's key, time and seed, or None when it is missing, tampered with or malformed.
+    A token without a seed (issued before options were shuffled) shows the editors' order."""
     try:
         data = signing.loads(token, salt=_KEY_SALT)
-        return uuid.UUID(data["k"]), timezone.datetime.fromisoformat(data["t"])
-    except (signing.BadSignature, KeyError, ValueError, TypeError):
-        return None, None
+        seed = data.get("s", "")
+        if not isinstance(seed, str):
+            return None
+        return FormToken(uuid.UUID(data["k"]), timezone.datetime.fromisoformat(data["t"]), seed[:64])
+    except (signing.BadSignature, AttributeError, KeyError, ValueError, TypeError):
+        return None
+
+
+def shown(content, seed: str):
+    """The quiz with its options in the order of `seed` (the editors' order without one)."""
+    return as_shown(content, seed=seed) if seed else content
 
 
 def quiz_context(quiz, content, *, token, chosen=None, missing=None, error=""):
@@ -61,15 +100,18 @@ def _followup_closed(request, quiz):
     return redirect("dashboard")
 
 
-def resumed_quiz_context(quiz, content, resumed) -> dict:
+def resumed_quiz_context(request, quiz, content, resumed) -> dict:
     """The quiz form, empty, or with the answers sent when the session had expired (`resumed`;
-    the submission key they carried is kept: sending them again never records twice)."""
-    if resumed is None:
-        return quiz_context(quiz, content, token=new_token())
-    token = resumed.get("token", "")
-    if read_token(token)[0] is None:
-        token = new_token()
-    return quiz_context(quiz, content, token=token, chosen=parse_choices(content, resumed))
+    the submission key and the option order they carried are kept: sending them again never
+    records twice, and the options stay where the learner saw them)."""
+    token = read_token(resumed.get("token", "")) if resumed is not None else None
+    if token is None:
+        seed = shuffle_seed(user=request.user, quiz=quiz)
+        raw = new_token(seed=seed)
+    else:
+        seed, raw = token.seed, resumed["token"]
+    chosen = parse_choices(content, resumed) if resumed is not None else None
+    return quiz_context(quiz, shown(content, seed), token=raw, chosen=chosen)
 
 
 @login_required
@@ -81,7 +123,7 @@ def quiz_detail(request, slug):
         return closed
     content = load_quiz(quiz)
     best = quiz.results.filter(user=request.user).select_related("best_attempt").first()
-    context = resumed_quiz_context(quiz, content, resumed_post(request))
+    context = resumed_quiz_context(request, quiz, content, resumed_post(request))
     context["best"] = best
     return render(request, "quizzes/quiz_detail.html", context)
 
@@ -98,16 +140,20 @@ def quiz_submit(request, slug):
 
 
 def handle_submission(request, quiz, *, template, extra_context=None):
+    token = read_token(request.POST.get("token", ""))
     content = load_quiz(quiz)
-    key, started_at = read_token(request.POST.get("token", ""))
+    # Options are read back by id: their order only matters for what is shown and stored.
     chosen = parse_choices(content, request.POST)
-    if key is None:
-        context = quiz_context(quiz, content, token=new_token(), chosen=chosen,
+    if token is None:
+        seed = shuffle_seed(user=request.user, quiz=quiz)
+        context = quiz_context(quiz, shown(content, seed), token=new_token(seed=seed), chosen=chosen,
                                 error="Le formulaire a expiré ou a été modifié : vérifiez vos réponses et envoyez-le à nouveau.")
         context.update(extra_context or {})
         return render(request, template, context, status=400)
+    content = shown(content, token.seed)
     try:
-        attempt = submit(user=request.user, content=content, chosen=chosen, submission_key=key, started_at=started_at)
+        attempt = submit(user=request.user, content=content, chosen=chosen, submission_key=token.key,
+                         started_at=token.started_at)
     except IncompleteSubmission as incomplete:
         context = quiz_context(quiz, content, token=request.POST["token"], chosen=chosen, missing=incomplete.missing)
         context.update(extra_context or {})

@@ -5,6 +5,7 @@ The preview renders as a learner starting the course would see it (nothing done 
 Answering a question in the preview grades it with the question's own `grade()` and shows
 the learners' result page; nothing is recorded.
 """
+import secrets
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ from elearning.progress.completion import LessonState, ModuleProgress, QuizState
 from quizzes.attempts import (
     QuizContent,
     answer_snapshot,
+    as_shown,
     grade_all,
     option_snapshot,
     parse_choices,
@@ -146,7 +148,11 @@ def quiz_preview(request, pk):
 
 def _take_or_grade(request, content: QuizContent, banner: Banner):
     """GET: the learner's quiz page. POST: grade the answers (never recorded) and show the
-    learner's result page."""
+    learner's result page. Options are shuffled as for a learner's attempt; the hidden token
+    carries the seed, so the result lists them in the order the editor saw."""
+    token = request.POST.get("token", "") if request.method == "POST" else ""
+    token = token[:64] or "apercu-" + secrets.token_hex(8)
+    content = as_shown(content, seed=token)
     chosen, missing = {}, []
     if request.method == "POST":
         chosen = parse_choices(content, request.POST)
@@ -162,7 +168,7 @@ def _take_or_grade(request, content: QuizContent, banner: Banner):
         for number, q in enumerate(content.questions, start=1)
     ]
     return render(request, "preview/quiz.html", {
-        "quiz": content.quiz, "items": items, "total": len(items), "token": "apercu", "missing": missing,
+        "quiz": content.quiz, "items": items, "total": len(items), "token": token, "missing": missing,
         "error": "", "best": None, "submit_url": request.path, "preview": banner,
     }, status=400 if missing else 200)
 

@@ -9,7 +9,7 @@ from django.test import Client
 from elearning.models import Certificate
 from elearning.progress.completion import mark_lesson_done
 from quizzes.attempts import load_quiz, submit
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Option, Quiz
 from tests.browser.conftest import activate, assert_accessible, choose_radio, tab_to, tick, type_into
 from tests.conftest import (
     PASSWORD,
@@ -30,6 +30,18 @@ def course_percent(page) -> int:
 
 def options_of(page, question):
     return page.locator(f"#question-{question.id} input")
+
+
+def pick(page, question, index: int) -> None:
+    """Tick or choose the option at `index` in the editors' order, wherever this attempt's
+    shuffle put it on the page."""
+    option = list(Option.objects.filter(question=question).order_by("order", "id"))[index]
+    group = options_of(page, question)
+    position = group.evaluate_all("inputs => inputs.map(input => input.value)").index(str(option.id))
+    if question.input_type == "radio":
+        choose_radio(page, group, position)
+    else:
+        tick(page, group.nth(position))
 
 
 def test_learner_joins_learns_fails_retries_and_gets_the_certificate(page):
@@ -80,7 +92,7 @@ def test_learner_joins_learns_fails_retries_and_gets_the_certificate(page):
     check = Quiz.objects.get(lesson=lessons[0])
     assert page.url.endswith(check.get_absolute_url())
     assert_accessible(page)
-    choose_radio(page, options_of(page, load_quiz(check).questions[0]), 0)
+    pick(page, load_quiz(check).questions[0], 0)
     activate(page, page.get_by_role("button", name="Valider mes réponses"))
     assert re.search(r"/quiz/[^/]+/resultat/\d+/$", page.url)
     assert "Quiz réussi." in page.inner_text("main")
@@ -91,10 +103,10 @@ def test_learner_joins_learns_fails_retries_and_gets_the_certificate(page):
     assert page.url.endswith(scenario.get_absolute_url())
     assert_accessible(page)
     signals, decision, wording, articles = load_quiz(scenario).questions
-    tick(page, options_of(page, signals).nth(2))            # "Aime le foot": not a signal
-    choose_radio(page, options_of(page, decision), 0)       # an IP, where a signalement is due
-    choose_radio(page, options_of(page, wording), 1)        # « Pourquoi tu n'as rien dit ? »
-    tick(page, options_of(page, articles).nth(2))           # 338: not the right article
+    pick(page, signals, 2)    # "Aime le foot": not a signal
+    pick(page, decision, 0)   # an IP, where a signalement is due
+    pick(page, wording, 1)    # « Pourquoi tu n'as rien dit ? »
+    pick(page, articles, 2)   # 338: not the right article
     activate(page, page.get_by_role("button", name="Valider mes réponses"))
     main = page.inner_text("main")
     assert "Pas encore le seuil" in main
@@ -107,11 +119,11 @@ def test_learner_joins_learns_fails_retries_and_gets_the_certificate(page):
     activate(page, page.get_by_role("link", name="Refaire ce quiz"))
     assert page.url.endswith(scenario.get_absolute_url())
     for index in (0, 1, 3):
-        tick(page, options_of(page, signals).nth(index))
-    choose_radio(page, options_of(page, decision), 1)
-    choose_radio(page, options_of(page, wording), 0)
-    tick(page, options_of(page, articles).nth(0))
-    tick(page, options_of(page, articles).nth(1))
+        pick(page, signals, index)
+    pick(page, decision, 1)
+    pick(page, wording, 0)
+    pick(page, articles, 0)
+    pick(page, articles, 1)
     activate(page, page.get_by_role("button", name="Valider mes réponses"))
     assert "Quiz réussi." in page.inner_text("main")
     assert "2 tentatives" in page.inner_text("main")

@@ -34,6 +34,9 @@ class Command(BaseCommand):
             )
             for label in report.forced:
                 self.stdout.write(f"écrasé (--force) : {label}")
+            for label in report.archived:
+                self.stdout.write(f"bonne réponse changée après des réponses d'apprenant·es : {label} ; "
+                                  "leurs scores ne changent pas")
             if verbose > 1:
                 for label in report.created:
                     self.stdout.write(f"créé : {label}")
