@@ -180,6 +180,13 @@ def test_a_new_name_moves_the_learner_in_the_table(world):
     user.last_name = "Zola"
     user.save()
     assert CohortProgress.objects.get(user=user).last_name_key == "zola"
+    # Removed from the group, their row kept for the statistics is no longer listed by name.
+    answer_quiz(user, world["scenario"])
+    remove_learner(enrolment=user.enrolments.get())
+    user.last_name = "Abadie"
+    user.save()
+    assert CohortProgress.objects.get(user=user).last_name_key == ""
+    assert differences() == []
 
 
 def test_rows_equal_a_full_recount_after_a_random_mix_of_events(world):

@@ -130,7 +130,7 @@ def _latest(*moments):
 
 def compute_rows(user_ids, shape: Shape) -> tuple[dict, dict]:
     """The rows `user_ids` should have: {user_id: fields} and {(user_id, cohort_id): fields}
-    (9 queries, over these learners' own rows only)."""
+    (6 to 9 queries, over these learners' own rows only)."""
     user_ids = list(user_ids)
     if not user_ids:
         return {}, {}
@@ -272,7 +272,8 @@ def compute_rows(user_ids, shape: Shape) -> tuple[dict, dict]:
         is_enrolled = (user_id, cohort_id) in enrolled
         if not is_enrolled and not contribution:
             continue
-        first, last = names.get(user_id, ("", ""))
+        # Sort keys only where the learner is listed (a row kept for the statistics is not).
+        first, last = names.get(user_id, ("", "")) if is_enrolled else ("", "")
         n_lessons, n_passed = len(row["lessons"]), len(row["passed"])
         state = {"started": row["active"], "lessons_done": n_lessons, "quizzes_passed": n_passed}
         rows[(user_id, cohort_id)] = {
@@ -663,7 +664,7 @@ def _account_gone(sender, instance, **kwargs) -> None:
 def _name_changed(sender, instance, created, raw=False, update_fields=None, **kwargs) -> None:
     if created or raw or (update_fields is not None and not {"first_name", "last_name"} & set(update_fields)):
         return
-    CohortProgress.objects.filter(user_id=instance.pk).filter(
+    CohortProgress.objects.filter(user_id=instance.pk, enrolled=True).filter(
         ~Q(last_name_key=instance.last_name.lower()[:150]) | ~Q(first_name_key=instance.first_name.lower()[:150])
     ).update(last_name_key=instance.last_name.lower()[:150], first_name_key=instance.first_name.lower()[:150])
 
