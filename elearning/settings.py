@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lti_tool",
     "elearning.lti",
     "elearning.followup",
+    "elearning.progress",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # rarely: each process keeps it this many seconds, and drops it at once when content is saved
 # in that process. The test suite turns it off (tests/settings.py).
 COURSE_STRUCTURE_CACHE_SECONDS = int(os.environ.get("COURSE_STRUCTURE_CACHE_SECONDS", "30"))
+# After a content edit that changes the course's shape, the progress rows are recounted in a
+# background thread (elearning/progress/rows.py); at once, in the edit's request, when set
+# (the test suite, whose transactions are never committed).
+PROGRESS_REFRESH_INLINE = env_bool("PROGRESS_REFRESH_INLINE")
 
 # LTI 1.3 (elearning/lti): the OIDC state and nonce must be seen by whichever worker or app
 # server receives the launch, so PyLTI1p3 keeps them in a cache table shared through the

@@ -6,11 +6,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from elearning.accounts import current_cohort_id
 from elearning.models import Status
 from quizzes.models import Answer, AnswerOption, AnswerStep, Attempt, Option, Question, Quiz, QuizResult
+
+# Sent inside the attempt's transaction once it is recorded (keyword `attempt`): the progress
+# layer, above this one, keeps the learner's summary rows with it (elearning/progress/rows.py,
+# connected at start-up by its AppConfig).
+attempt_recorded = Signal()
 
 
 @dataclass
@@ -181,6 +187,7 @@ def _record(*, user, content, chosen, submission_key, started_at) -> Attempt:
     for model, recorded in by_type.items():
         model.after_recorded(user=user, recorded=recorded)
     _update_result(user=user, attempt=attempt, cohort_id=cohort_id)
+    attempt_recorded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

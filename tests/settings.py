@@ -9,3 +9,5 @@ from elearning.settings import *  # noqa: E402, F403
 
 # Every test builds its own content: no per-process copy of the course structure.
 COURSE_STRUCTURE_CACHE_SECONDS = 0
+# Progress rows recounted at once after a content edit (no background thread, no commit).
+PROGRESS_REFRESH_INLINE = True

@@ -314,9 +314,11 @@ def test_quiz_page_and_submit_queries_do_not_grow_with_questions(db, learner_cli
     # 12: one of them counts the learner's attempts so far, the seed of this attempt's option
     # order (elearning/learn/quiz.py); shuffling itself costs none.
     assert counts[("grand", "page")] == 12
-    # 26: a passed quiz of a module may complete the course, so the follow-up start date is
-    # checked (elearning/progress/followup.py, record_completion); 28: one learner's
-    # submissions take turns on a lock on their user row, and a replay is looked for under it
-    # (quizzes/attempts.py, two tabs on PostgreSQL).
-    # The option order is read back from the signed form token: no query.
-    assert counts[("grand", "submit")] == 28
+    # 28: one learner's submissions take turns on a lock on their user row, and a replay is
+    # looked for under it (quizzes/attempts.py, two tabs on PostgreSQL). The option order is
+    # read back from the signed form token: no query. 36: the learner's progress rows are
+    # recomputed in the attempt's transaction (elearning/progress/rows.py: a savepoint, the
+    # lock again, six reads of their own rows, two of their stored rows, the write; the course
+    # structure is read once more because the suite turns its cache off), which also records
+    # the follow-up start date (no separate check any more).
+    assert counts[("grand", "submit")] == 36

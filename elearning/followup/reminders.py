@@ -11,15 +11,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from elearning import mail
 from elearning.followup.models import ScheduledEmail
 from elearning.models import Cohort, CourseCompletion, Enrolment
-from elearning.progress.completion import course_progress, course_structure
+from elearning.progress.completion import course_structure
 from elearning.progress.followup import FOLLOWUP_KINDS, FOLLOWUPS
+from elearning.progress.models import LearnerProgress
+from elearning.progress.rows import learner_progress
 from quizzes.models import Attempt, Quiz
 
 Kind = ScheduledEmail.Kind
@@ -101,7 +103,8 @@ def _send_deadline(row: ScheduledEmail, now: datetime.datetime, structure) -> bo
     """None when there is nothing to remind: the course is done, or a J-1 row supersedes this J-7."""
     user, cohort = row.user, row.cohort
     newer = ScheduledEmail.objects.filter(user=user, cohort=cohort, kind=Kind.DEADLINE_1).exclude(pk=row.pk).exists()
-    if (row.kind == Kind.DEADLINE_7 and newer) or course_progress(user, structure=structure).complete:
+    stored = learner_progress(user, structure)
+    if (row.kind == Kind.DEADLINE_7 and newer) or (stored is not None and stored.complete):
         return None
     return mail.send(
         to=user.email, subject=f"Votre parcours Repères : échéance le {cohort.deadline:%d/%m/%Y}",
@@ -152,5 +155,9 @@ def late_learners(cohort: Cohort, today: datetime.date) -> list:
     if cohort.deadline is None or today <= cohort.deadline:
         return []
     structure = course_structure()
-    enrolments = Enrolment.objects.filter(cohort=cohort).select_related("user").order_by("user__last_name")
-    return [e.user for e in enrolments if not course_progress(e.user, structure=structure).complete]
+    # One query on the learners' stored rows, where completion was decided.
+    complete = LearnerProgress.objects.filter(user_id=OuterRef("user_id"), course=structure.course,
+                                              completed_at__isnull=False)
+    enrolments = (Enrolment.objects.filter(cohort=cohort).exclude(Exists(complete)).select_related("user")
+                  .order_by("user__last_name"))
+    return [e.user for e in enrolments]

@@ -13,9 +13,9 @@ from elearning.learn.forms import ConfidenceForm, DeleteAccountForm
 from elearning.learn.quiz import handle_submission, resumed_quiz_context
 from elearning.models import Certificate, Phase
 from elearning.progress.certificates import CourseNotComplete, certificate_pdf, issue_certificate
-from elearning.progress.completion import course_progress
 from elearning.progress.followup import followup_checks, retention, retention_charts
 from elearning.progress.personal_data import delete_account, export_user_data
+from elearning.progress.rows import progress_with_row
 from elearning.progress.selfassessment import (
     CONFIDENCE_LABELS,
     SKILL_QUESTIONS,
@@ -34,7 +34,7 @@ from quizzes.writing_actions import reviewed_for
 
 @login_required
 def dashboard(request):
-    progress = course_progress(request.user)
+    progress = progress_with_row(request.user)
     attempts = list(
         Attempt.objects.filter(user=request.user).select_related("quiz").order_by("-submitted_at")[:20]
     )
@@ -74,7 +74,7 @@ def _closed(request, phase):
         messages.info(request, "Ce test se passe une seule fois : votre première réponse sert de référence "
                                "pour le bilan avant / après. Voici votre résultat.")
         return redirect(attempt.get_absolute_url())
-    reason = closed_reason(user=request.user, phase=phase, progress=course_progress(request.user))
+    reason = closed_reason(user=request.user, phase=phase, progress=progress_with_row(request.user))
     if reason:
         messages.info(request, reason)
         return redirect("dashboard")

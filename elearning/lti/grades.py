@@ -18,7 +18,8 @@ from requests import RequestException
 
 from elearning.lti.models import PlatformGrade
 from elearning.lti.resources import COURSE
-from elearning.progress.completion import course_progress
+from elearning.progress.completion import course_structure
+from elearning.progress.rows import learner_progress
 from quizzes.models import Attempt
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,15 @@ def queue_course_grade(sender, instance, created: bool, **kwargs) -> None:
 
 
 def _course_grade(row: PlatformGrade) -> None:
-    progress = course_progress(row.account.user)
-    total = progress.steps_total or 1
-    row.score = min(1.0, progress.steps_done / total)
-    row.activity_progress = "Completed" if progress.complete else "InProgress"
-    row.grading_progress = "FullyGraded" if progress.complete else "Pending"
+    # Read from the learner's stored progress row, where completion was decided.
+    structure = course_structure()
+    stored = learner_progress(row.account.user, structure)
+    total = len(structure.lessons) + len(structure.quizzes) or 1
+    done = stored.lessons_done + stored.quizzes_passed if stored else 0
+    complete = bool(stored and stored.complete)
+    row.score = min(1.0, done / total)
+    row.activity_progress = "Completed" if complete else "InProgress"
+    row.grading_progress = "FullyGraded" if complete else "Pending"
 
 
 def _send(row: PlatformGrade) -> None:

@@ -5,7 +5,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from elearning.models import Certificate, Enrolment, LessonCompletion
-from elearning.progress.completion import CourseProgress, course_progress, course_structure
+from elearning.progress.completion import CourseProgress, course_structure
+from elearning.progress.rows import progress_with_row, refresh_learners
 from quizzes.models import Attempt, Quiz, QuizResult
 
 
@@ -49,12 +50,13 @@ def issue_certificate(*, user) -> Certificate:
     existing = Certificate.objects.filter(user=user, course=structure.course).first() if structure.course else None
     if existing:
         return existing
-    progress = course_progress(user, structure=structure)
+    # Completion is read from the learner's stored row, where the write paths decided it.
+    progress = progress_with_row(user, structure)
     if not progress.complete:
         raise CourseNotComplete(progress)
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate.objects.create(
                 user=user,
                 course=progress.course,
                 learner_name=holder_name(user),
@@ -64,6 +66,8 @@ def issue_certificate(*, user) -> Certificate:
                 course_minutes=progress.minutes_total,
                 organisation_name=organisation_name(user),
             )
+            refresh_learners(user_ids=[user.pk], structure=structure)
+            return certificate
     except IntegrityError:
         return Certificate.objects.get(user=user, course=progress.course)
 

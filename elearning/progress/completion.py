@@ -158,6 +158,9 @@ class CourseProgress:
     self_after_done: bool = False
     # Something that counts was attempted: a lesson done, a course quiz or a self-assessment.
     active: bool = False
+    # The learner's stored progress row (elearning.progress.models.LearnerProgress), where the
+    # write paths decided completion: when given, the milestones are read from it.
+    stored: object = None
 
     @property
     def rule(self) -> CompletionRule:
@@ -173,6 +176,9 @@ class CourseProgress:
         return sum(m.quizzes_passed for m in self.modules)
 
     def reached(self, milestone: Milestone) -> bool:
+        if self.stored is not None:
+            return milestone.reached(started=self.stored.started_at is not None,
+                                     lessons_done=self.stored.lessons_done, quizzes_passed=self.stored.quizzes_passed)
         return milestone.reached(started=self.active, lessons_done=self.lessons_done,
                                  quizzes_passed=self.quizzes_passed)
 

@@ -4,13 +4,11 @@ complete (`CourseCompletion`), written here once by `record_completion`."""
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from elearning import svg
 from elearning.models import CourseCompletion, Skill
-from elearning.progress.completion import course_progress
 from elearning.templatetags.reperes import percent
 from quizzes.models import Answer, Attempt, Quiz
 
@@ -24,15 +22,9 @@ SKILL_LABELS = {Skill.SPOT: "Repérer", Skill.DECIDE: "Décider", Skill.SAY: "Di
 
 
 def record_completion(user) -> CourseCompletion | None:
-    """Once the course is complete, remember when (first time only). Cheap once recorded."""
-    existing = CourseCompletion.objects.filter(user=user).first()
-    if existing or not course_progress(user).complete:
-        return existing
-    try:
-        with transaction.atomic():
-            return CourseCompletion.objects.create(user=user, completed_at=timezone.now())
-    except IntegrityError:  # recorded by a concurrent request
-        return CourseCompletion.objects.get(user=user)
+    """The day the course was first complete, or None. Recorded by the write path that
+    completes it (`elearning.progress.rows.refresh_learners`, from the learner's stored row)."""
+    return CourseCompletion.objects.filter(user=user).first()
 
 
 @dataclass

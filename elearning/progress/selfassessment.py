@@ -7,6 +7,7 @@ from django.db.models import Avg
 
 from elearning.accounts import current_cohort_id
 from elearning.models import ConfidenceRating, Phase, Skill
+from elearning.progress.rows import refresh_learners
 from quizzes.models import Answer, Attempt, Quiz
 
 SELF_KINDS = (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)
@@ -43,6 +44,7 @@ def record_confidence(*, user, phase: str, ratings: dict[str, int]) -> None:
             except IntegrityError:
                 ConfidenceRating.objects.filter(user=user, phase=phase, skill=skill, cohort_id=cohort_id).update(
                     value=value)
+        refresh_learners(user_ids=[user.pk])
 
 
 @dataclass

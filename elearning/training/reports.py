@@ -1,10 +1,12 @@
 """Trainer aggregates: what a cohort has done and what it has understood.
 
 Every function here only reads, and returns plain rows (dataclasses) in a fixed number of
-queries whatever the size of the cohort: set-based aggregates (`annotate`, `Count`, `Avg`,
-window functions, correlated subqueries), never a loop that queries per learner. Tests pin
-the query counts (tests/test_trainer_reports.py) and `manage.py bench` measures the time
-against hand-written SQL.
+queries whatever the size of the cohort, and — except the item analysis — in a time that does
+not grow with it either: the funnel, quiz statistics and before/after read the group's
+counters, the learner table reads one page of the learners' stored rows in index order, all
+kept by the write paths (elearning/progress/rows.py, where completion is decided once per
+event). Tests pin the query counts (tests/test_trainer_reports.py) and `manage.py bench`
+measures a group of 100 against a group of 100 000.
 
 Which rows count — results belong to the group in which they were made:
 - every result row carries the group the learner was in when they made it, copied at write
@@ -21,8 +23,8 @@ Which rows count — results belong to the group in which they were made:
 - quiz statistics and item analysis read each learner's best attempt, the one that counts
   for progress: what the group has understood once it has practised;
 - started, lessons done and complete are the milestones of `elearning.progress.completion`
-  (`CompletionRule`), the very thresholds the learner's pages read, tested here in SQL for
-  the whole roster at once.
+  (`CompletionRule`), the very thresholds the learner's pages read, evaluated once per event
+  by the write path and stored on each learner's row in the group.
 """
 from __future__ import annotations
 
@@ -32,44 +34,30 @@ from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
-    BooleanField,
-    Case,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
-    IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Lower, RowNumber
+from django.db.models.functions import Coalesce
 
 from elearning.models import (
-    Certificate,
     Cohort,
-    ConfidenceRating,
     Departement,
     Enrolment,
-    LessonCompletion,
     Organisation,
-    Phase,
     Profession,
     Skill,
 )
-from elearning.progress.completion import SELF_ASSESSMENT_KINDS, CourseShape, QuizInfo
+from elearning.progress.completion import CourseShape, QuizInfo
+from elearning.progress.models import CohortCounts, CohortProgress, CohortSkillGain, QuizScoreCount
 from elearning.training.forms import LearnerFilterForm
 from quizzes.models import (
     Answer,
     AnswerOption,
-    Attempt,
     Decision,
     Option,
     Question,
@@ -77,100 +65,6 @@ from quizzes.models import (
     QuizResult,
     SignalFamily,
 )
-
-# --- The roster, one annotated row per learner ------------------------------------------------
-
-
-def _per_learner(queryset: QuerySet, expression):
-    """A correlated subquery giving one value per learner; `queryset` is already filtered
-    on `user_id=OuterRef("user_id")` of the enrolment."""
-    return Subquery(queryset.order_by().values("user_id").annotate(value=expression).values("value"))
-
-
-# What can be known of each learner, as SQL expressions on an enrolment row. Only the values
-# a report asks for are computed (each is a correlated subquery run once per learner).
-LEARNER_VALUES = ("lessons_done", "quizzes_passed", "started", "mean_score", "final_score", "last_quiz_at",
-                  "last_lesson_at", "has_certificate", "steps_done", "last_activity")
-DERIVED = {
-    "steps_done": ("lessons_done", "quizzes_passed"),
-    "last_activity": ("last_quiz_at", "last_lesson_at"),
-}
-
-
-def _learner_expression(shape: CourseShape, name: str):
-    """The SQL expression of one per-learner value (built only when a report needs it:
-    building and compiling these subqueries is most of a small report's time)."""
-
-    # `pk__in=[]` would make Django drop the whole query (EmptyResultSet), even in an ORDER
-    # BY: a course without lessons, quizzes or final gives constants instead.
-    empty = {"lessons_done": not shape.lesson_ids, "quizzes_passed": not shape.quiz_ids,
-             "mean_score": not shape.quiz_ids, "final_score": not shape.final_quiz_ids}
-    if empty.get(name):
-        # A cast, not a bare NULL: PostgreSQL refuses a constant in ORDER BY.
-        return Value(0) if name in ("lessons_done", "quizzes_passed") else Cast(Value(None), FloatField())
-    learner, group = OuterRef("user_id"), OuterRef("cohort_id")
-    if name in ("lessons_done", "last_lesson_at", "started"):
-        completions = LessonCompletion.objects.filter(user_id=learner, cohort_id=group)
-    if name in ("quizzes_passed", "mean_score", "final_score", "last_quiz_at", "started"):
-        results = QuizResult.objects.filter(user_id=learner, cohort_id=group)
-    match name:
-        case "lessons_done":
-            return Coalesce(_per_learner(completions.filter(lesson_id__in=shape.lesson_ids), Count("pk")), 0)
-        case "quizzes_passed":
-            return Coalesce(
-                _per_learner(results.filter(quiz_id__in=shape.quiz_ids, passed=True), Count("pk")), 0
-            )
-        case "started":
-            # As `course_progress` sets `active`: a lesson of the course done, or an attempt at
-            # a course quiz or a self-assessment test.
-            tried = results.filter(Q(quiz_id__in=shape.quiz_ids) | Q(quiz__kind__in=SELF_ASSESSMENT_KINDS))
-            if shape.lesson_ids:
-                done = completions.filter(lesson_id__in=shape.lesson_ids)
-                return ExpressionWrapper(Q(Exists(done)) | Q(Exists(tried)), output_field=BooleanField())
-            return ExpressionWrapper(Q(Exists(tried)), output_field=BooleanField())
-        case "mean_score":
-            return _per_learner(results.filter(quiz_id__in=shape.quiz_ids), Avg("best_score"))
-        case "final_score":
-            return _per_learner(results.filter(quiz_id__in=shape.final_quiz_ids), Max("best_score"))
-        case "last_quiz_at":
-            return _per_learner(results, Max("last_submitted_at"))
-        case "last_lesson_at":
-            return _per_learner(completions, Max("completed_at"))
-        case "has_certificate":
-            return Exists(Certificate.objects.filter(user_id=learner, course_id=shape.course_id))
-        case "steps_done":
-            return F("lessons_done") + F("quizzes_passed")
-        case "last_activity":
-            # GREATEST ignores NULL on PostgreSQL but returns NULL on SQLite: feed it no
-            # NULL unless both dates are missing.
-            return Greatest(
-                Coalesce("last_quiz_at", "last_lesson_at"), Coalesce("last_lesson_at", "last_quiz_at")
-            )
-    raise ValueError(name)
-
-
-def _roster(shape: CourseShape, names=LEARNER_VALUES, *, quiz_columns: bool = False) -> QuerySet[Enrolment]:
-    """Enrolments annotated with the named per-learner values: the base of the funnel, the
-    learner table and the CSV export, in one query however it is then filtered or grouped."""
-
-    wanted = {dependency for name in names for dependency in DERIVED.get(name, ())}
-    base = {name: _learner_expression(shape, name) for name in LEARNER_VALUES
-            if name in wanted or (name in names and name not in DERIVED)}
-    derived = {name: _learner_expression(shape, name) for name in names if name in DERIVED}
-    queryset = Enrolment.objects.annotate(**base) if base else Enrolment.objects.all()
-    if derived:
-        queryset = queryset.annotate(**derived)
-    if quiz_columns:
-        results = QuizResult.objects.filter(user_id=OuterRef("user_id"), cohort_id=OuterRef("cohort_id"))
-        queryset = queryset.annotate(**{
-            f"quiz_{quiz.id}": Subquery(results.filter(quiz_id=quiz.id).values("best_score")[:1])
-            for quiz in shape.quizzes
-        })
-    return queryset
-
-
-FUNNEL_VALUES = ("lessons_done", "quizzes_passed", "started", "has_certificate")
-
 
 # --- Funnel ----------------------------------------------------------------------------------
 
@@ -212,29 +106,14 @@ class Funnel:
 FUNNEL_FIELDS = ("joined", "started", "lessons_done", "complete", "certified")
 
 
-def _funnel_aggregates(shape: CourseShape) -> dict:
-    # Aliases differ from the annotations they read ("lessons_done"…): an aggregate may
-    # not shadow the per-learner value it counts.
-    return {
-        "n_joined": Count("pk"),
-        "n_started": Count("pk", filter=shape.rule.started.condition()),
-        "n_lessons_done": Count("pk", filter=shape.rule.lessons_done.condition()),
-        "n_complete": Count("pk", filter=shape.rule.complete.condition()),
-        "n_certified": Count("pk", filter=Q(has_certificate=True)),
-    }
-
-
-def _to_funnel(row: dict) -> Funnel:
-    return Funnel(**{name: row[f"n_{name}"] for name in FUNNEL_FIELDS})
+def _to_funnel(counts) -> Funnel:
+    return Funnel(**{name: getattr(counts, name) for name in FUNNEL_FIELDS}) if counts else Funnel()
 
 
 def cohort_funnel(cohort: Cohort, shape: CourseShape) -> Funnel:
-    """The completion funnel of the cohort's roster (1 query)."""
-    if shape.course_id is None:
-        return Funnel(joined=Enrolment.objects.filter(cohort=cohort).count())
-    roster = _roster(shape, FUNNEL_VALUES).filter(cohort=cohort)
-    return _to_funnel(roster.aggregate(**_funnel_aggregates(shape)))
-
+    """The completion funnel of the cohort's roster: its counters, kept by the write paths
+    (elearning/progress/rows.py), 1 query whatever the size of the group."""
+    return _to_funnel(CohortCounts.objects.filter(cohort=cohort).first())
 
 # --- Per-quiz statistics ------------------------------------------------------------------------
 
@@ -252,37 +131,45 @@ class QuizStats:
         return self.passed / self.participants if self.participants else None
 
 
+def _score_buckets(cohort_ids, quiz_ids) -> QuerySet:
+    return (QuizScoreCount.objects.filter(cohort_id__in=cohort_ids, quiz_id__in=quiz_ids, learners__gt=0)
+            .order_by("cohort_id", "quiz_id", "best_score", "passed"))
+
+
 def quiz_stats(cohort: Cohort, shape: CourseShape) -> list[QuizStats]:
     """Per course quiz: participants, mean and median best score, pass rate (1 query).
 
-    The median is portable SQL: number each quiz's best scores in order and keep the one
-    or two middle rows, with the counts and means computed over the same window."""
+    Read from the group's score counts (one row per distinct best score, kept by the
+    attempt's write path): the exact median is found by walking them in order, whatever the
+    number of learners."""
 
     by_quiz = {quiz.id: QuizStats(quiz=quiz) for quiz in shape.quizzes}
     if not by_quiz:
         return []
-    per_quiz = {"partition_by": [F("quiz_id")]}
-    rows = (
-        QuizResult.objects.filter(cohort=cohort, quiz_id__in=list(by_quiz))
-        .annotate(
-            position=Window(RowNumber(), order_by=[F("best_score").asc(), F("pk").asc()], **per_quiz),
-            participants=Window(Count("pk"), **per_quiz),
-            mean=Window(Avg("best_score"), **per_quiz),
-            passed_count=Window(Sum(Case(When(passed=True, then=1), default=0, output_field=IntegerField())),
-                                **per_quiz),
-        )
-        .filter(Q(position=(F("participants") + 1) / 2) | Q(position=(F("participants") + 2) / 2))
-        .values_list("quiz_id", "best_score", "participants", "mean", "passed_count")
-    )
-    middles: dict[int, list[float]] = {}
-    for quiz_id, best_score, participants, mean, passed in rows:
+    buckets: dict[int, list[tuple[float, int]]] = {}
+    for quiz_id, best_score, passed, learners in _score_buckets([cohort.pk], list(by_quiz)).values_list(
+            "quiz_id", "best_score", "passed", "learners"):
         stats = by_quiz[quiz_id]
-        stats.participants, stats.mean, stats.passed = participants, mean, passed
-        middles.setdefault(quiz_id, []).append(best_score)
-    for quiz_id, values in middles.items():
-        by_quiz[quiz_id].median = sum(values) / len(values)
+        stats.participants += learners
+        stats.passed += learners if passed else 0
+        buckets.setdefault(quiz_id, []).append((best_score, learners))
+    for quiz_id, scores in buckets.items():
+        stats = by_quiz[quiz_id]
+        stats.mean = sum(score * n for score, n in scores) / stats.participants
+        stats.median = _median(scores, stats.participants)
     return list(by_quiz.values())
 
+
+def _median(scores: list[tuple[float, int]], total: int) -> float:
+    """The median of `total` values given as (value, how many) in increasing order."""
+    wanted = sorted({(total + 1) // 2, (total + 2) // 2})
+    found, seen = [], 0
+    for score, n in scores:
+        seen += n
+        while wanted and wanted[0] <= seen:
+            found.append(score)
+            wanted.pop(0)
+    return sum(found) / len(found)
 
 # --- Before / after ----------------------------------------------------------------------------
 
@@ -314,54 +201,22 @@ class SkillGain:
         return self.confidence_after - self.confidence_before
 
 
-def first_attempts(results: QuerySet) -> QuerySet:
-    """The first attempt of each (learner, quiz) of `results` (QuizResult rows): the one that
-    counts for the before/after tests, whatever was tried later."""
-    first = Attempt.objects.filter(user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id")).order_by(
-        "submitted_at", "pk").values("pk")[:1]
-    return results.annotate(first_attempt=Subquery(first)).values("first_attempt")
-
-
 def skill_gains(cohort: Cohort) -> list[SkillGain]:
     """Per skill, the mean score of the same learners on the before and after tests (only
     those who took both; first attempt of each) and the mean confidence (1–4) of those who
-    rated both times; the gain is the difference (2 queries)."""
+    rated both times; the gain is the difference (1 query: the group's sums, kept by the
+    write paths)."""
     gains = {skill: SkillGain(skill=skill, label=label) for skill, label in Skill.choices}
-    results = QuizResult.objects.filter(cohort=cohort, user__isnull=False)
-    took = {kind: results.filter(quiz__kind=kind).values("user_id") for kind in (Quiz.Kind.SELF_BEFORE, Quiz.Kind.SELF_AFTER)}
-    paired = results.filter(quiz__kind__in=list(took), user_id__in=took[Quiz.Kind.SELF_BEFORE]).filter(
-        user_id__in=took[Quiz.Kind.SELF_AFTER])
-    scores = (
-        Answer.objects.filter(attempt_id__in=first_attempts(paired), skill__in=list(gains))
-        .values("attempt__quiz__kind", "skill")
-        .annotate(mean=Avg("score"), learners=Count("attempt__user_id", distinct=True))
-        .order_by()
-    )
-    for row in scores:
-        gain = gains[row["skill"]]
-        gain.paired = row["learners"]
-        if row["attempt__quiz__kind"] == Quiz.Kind.SELF_BEFORE:
-            gain.score_before = row["mean"]
-        else:
-            gain.score_after = row["mean"]
-    rated = ConfidenceRating.objects.filter(cohort=cohort, user__isnull=False)
-    rated_both = rated.filter(user_id__in=rated.filter(phase=Phase.BEFORE).values("user_id")).filter(
-        user_id__in=rated.filter(phase=Phase.AFTER).values("user_id"))
-    ratings = (
-        rated_both.filter(skill__in=list(gains))
-        .values("phase", "skill")
-        .annotate(mean=Avg("value"), n=Count("user_id", distinct=True))
-        .order_by()
-    )
-    for row in ratings:
-        gain = gains[row["skill"]]
-        gain.rated_paired = row["n"]
-        if row["phase"] == Phase.BEFORE:
-            gain.confidence_before = row["mean"]
-        elif row["phase"] == Phase.AFTER:
-            gain.confidence_after = row["mean"]
+    for row in CohortSkillGain.objects.filter(cohort=cohort, skill__in=list(gains)):
+        gain = gains[row.skill]
+        gain.paired = row.paired
+        gain.score_before = row.before_sum / row.before_n if row.before_n else None
+        gain.score_after = row.after_sum / row.after_n if row.after_n else None
+        gain.rated_paired = row.rated_paired
+        if row.rated_paired:
+            gain.confidence_before = row.confidence_before_sum / row.rated_paired
+            gain.confidence_after = row.confidence_after_sum / row.rated_paired
     return list(gains.values())
-
 
 # --- The learner table ----------------------------------------------------------------------
 
@@ -404,24 +259,21 @@ class LearnerRow:
 PROFESSION_LABELS = dict(Profession.choices)
 
 # Sort keys offered on the learner table: URL value → ORDER BY, ties broken by enrolment id.
+# Sort keys offered on the learner table: URL value → ORDER BY, ties broken by enrolment id.
+
+# Sort keys offered on the learner table: URL value → ORDER BY on the learner's row in the
+# group, ties broken by the learner's id; each has an index, so a page is read, not sorted.
 LEARNER_SORTS = {
-    "nom": (Lower("user__last_name"), Lower("user__first_name")),
+    "nom": (F("last_name_key"), F("first_name_key")),
     "progression": (F("steps_done"),),
     "score": (F("mean_score"),),
     "finale": (F("final_score"),),
-    "activite": (F("last_activity"),),
+    "activite": (F("last_activity_at"),),
     "inscription": (F("joined_at"),),
 }
+NULLABLE_SORTS = {"score", "finale", "activite"}
 DEFAULT_SORT = "nom"
-# The per-learner values each sort needs computed for every learner of the cohort.
-SORT_VALUES = {
-    "nom": (),
-    "progression": ("steps_done",),
-    "score": ("mean_score",),
-    "finale": ("final_score",),
-    "activite": ("last_activity",),
-    "inscription": (),
-}
+
 PAGE_SIZE = 50
 
 
@@ -450,9 +302,12 @@ class LearnerQuery:
         return ("-" if self.descending else "") + self.sort
 
     def ordering(self) -> list:
-        keys = [key.desc(nulls_last=True) if self.descending else key.asc(nulls_last=True)
-                for key in LEARNER_SORTS[self.sort]]
-        return [*keys, F("pk").asc()]
+        # NULLS LAST only where a value may be missing: elsewhere it would stop the index
+        # from giving the order.
+        nulls = {"nulls_last": True} if self.sort in NULLABLE_SORTS else {}
+        keys = [key.desc(**nulls) if self.descending else key.asc(**nulls) for key in LEARNER_SORTS[self.sort]]
+        # Ties by learner: a stable order (a row is rewritten, with a new id, at each event).
+        return [*keys, F("user_id").asc()]
 
     def filters(self) -> Q:
         condition = Q()
@@ -469,60 +324,63 @@ class LearnerQuery:
 
 LEARNER_FIELDS = (
     "user_id", "user__first_name", "user__last_name", "user__email", "user__profession", "user__departement",
-    "joined_at", "lessons_done", "quizzes_passed", "mean_score", "final_score", "has_certificate", "last_activity",
+    "joined_at", "lessons_done", "quizzes_passed", "mean_score", "final_score", "certified", "last_activity_at",
 )
+
+
+def _table(cohort: Cohort, query: LearnerQuery) -> QuerySet:
+    return (CohortProgress.objects.filter(cohort=cohort, enrolled=True).filter(query.filters())
+            .order_by(*query.ordering()))
 
 
 def learner_rows(cohort: Cohort, shape: CourseShape, query: LearnerQuery | None = None, *,
                  quiz_columns: bool = False) -> QuerySet:
     """The cohort's learners, filtered and sorted in SQL, as `values()` dicts: slice it for a
     page, or `.iterator()` it for an export. Turn each dict into a `LearnerRow` with
-    `to_learner_row`."""
-    query = query or LearnerQuery()
-    fields = list(LEARNER_FIELDS)
-    if quiz_columns:
-        fields += [f"quiz_{quiz.id}" for quiz in shape.quizzes]
-    return (
-        _roster(shape, quiz_columns=quiz_columns)
-        .filter(Q(cohort=cohort) & query.filters())
-        .order_by(*query.ordering())
-        .values(*fields)
-    )
+    `to_learner_row` (the per-quiz best scores come from the row's contribution)."""
+    fields = [*LEARNER_FIELDS, "contribution"] if quiz_columns else list(LEARNER_FIELDS)
+    return _table(cohort, query or LearnerQuery()).values(*fields)
 
 
-def learner_page(cohort: Cohort, shape: CourseShape, query: LearnerQuery, page_number) -> tuple[list, Page]:
-    """One page of the learner table (2 queries: the count, then the page's rows).
+class _CountedPaginator(Paginator):
+    """A paginator told the number of rows (the group's counter) instead of counting them."""
 
-    The page is chosen in SQL first (sorting computes only the sort key for the whole
-    cohort), then the full values are computed for its rows only."""
-    ordered = (
-        _roster(shape, SORT_VALUES[query.sort])
-        .filter(Q(cohort=cohort) & query.filters())
-        .order_by(*query.ordering())
-        .values_list("pk", flat=True)
-    )
-    page = Paginator(ordered, PAGE_SIZE).get_page(page_number)
-    rows = (
-        _roster(shape)
-        .filter(pk__in=page.object_list)
-        .order_by(*query.ordering())
-        .values(*LEARNER_FIELDS)
-    )
-    return [to_learner_row(values, shape) for values in rows], page
+    def __init__(self, object_list, per_page, *, count: int | None):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        if self._known_count is None:
+            self._known_count = super().count
+        return self._known_count
+
+
+def learner_page(cohort: Cohort, shape: CourseShape, query: LearnerQuery, page_number, *,
+                 funnel: Funnel | None = None) -> tuple[list, Page]:
+    """One page of the learner table (1 query with the group's funnel at hand and no filter,
+    2 otherwise: the count, then the page's rows, read in index order)."""
+    filtered = bool(query.profession or query.departement or query.search)
+    count = None if filtered or funnel is None else funnel.joined
+    page = _CountedPaginator(learner_rows(cohort, shape, query), PAGE_SIZE, count=count).get_page(page_number)
+    return [to_learner_row(values, shape) for values in page.object_list], page
 
 
 def to_learner_row(values: dict, shape: CourseShape) -> LearnerRow:
     """One learner's row, read by field name from `learner_rows` or `learner_page` (the
-    per-quiz scores only when the rows were asked with `quiz_columns`)."""
-    quiz_keys = [f"quiz_{quiz.id}" for quiz in shape.quizzes]
+    per-quiz best scores, from the row's contribution, only when asked with `quiz_columns`)."""
+    scores = []
+    if "contribution" in values:
+        results = (values["contribution"] or {}).get("q", {})
+        scores = [results.get(str(quiz.id), [None])[0] for quiz in shape.quizzes]
     return LearnerRow(
         user_id=values["user_id"], first_name=values["user__first_name"], last_name=values["user__last_name"],
         email=values["user__email"], profession=values["user__profession"],
         departement=values["user__departement"], joined_at=values["joined_at"],
         lessons_done=values["lessons_done"], quizzes_passed=values["quizzes_passed"], steps_total=shape.n_steps,
         mean_score=values["mean_score"], final_score=values["final_score"],
-        has_certificate=bool(values["has_certificate"]), last_activity=values["last_activity"],
-        quiz_scores=[values[key] for key in quiz_keys if key in values],
+        has_certificate=bool(values["certified"]), last_activity=values["last_activity_at"],
+        quiz_scores=scores,
     )
 
 
@@ -761,48 +619,50 @@ class CohortSummary:
     last_activity: object = None
 
 
-def organisation_overview(organisation: Organisation, shape: CourseShape) -> list[CohortSummary]:
-    """One row per cohort of the organisation: its funnel, the mean best score on course
-    quizzes, the pass rate of the final assessment, the last activity (3 queries)."""
+OVERVIEW_PAGE_SIZE = 50
 
-    cohorts = list(Cohort.objects.filter(organisation=organisation).order_by("name", "pk"))
-    summaries = {cohort.pk: CohortSummary(cohort=cohort, funnel=Funnel()) for cohort in cohorts}
-    if shape.course_id is None or not cohorts:
+
+def overview_page(organisation: Organisation, page_number=None) -> Page:
+    """One page of the organisation's cohorts, by name (2 queries: the count, the page)."""
+    cohorts = Cohort.objects.filter(organisation=organisation).select_related("counts").annotate(
+        last_activity=Subquery(
+            CohortProgress.objects.filter(cohort=OuterRef("pk"), enrolled=True, last_activity_at__isnull=False)
+            .order_by("-last_activity_at").values("last_activity_at")[:1])
+    ).order_by("name", "pk")
+    return Paginator(cohorts, OVERVIEW_PAGE_SIZE).get_page(page_number)
+
+
+def organisation_overview(organisation: Organisation, shape: CourseShape, page_number=None, *,
+                          page: Page | None = None) -> list[CohortSummary]:
+    """One row per cohort of one page of the organisation: its funnel (its counters), the
+    mean best score on course quizzes, the pass rate of the final assessment (from its score
+    counts), the last activity (3 queries, whatever the size of the groups)."""
+
+    page = page or overview_page(organisation, page_number)
+    summaries = {cohort.pk: CohortSummary(cohort=cohort, funnel=_to_funnel(getattr(cohort, "counts", None)),
+                                          last_activity=cohort.last_activity)
+                 for cohort in page.object_list}
+    if shape.course_id is None or not summaries:
         return list(summaries.values())
-    funnels = (
-        _roster(shape, (*FUNNEL_VALUES, "last_activity"))
-        .filter(cohort__organisation=organisation)
-        .values("cohort_id")
-        .annotate(**_funnel_aggregates(shape), last=Max("last_activity"))
-        .order_by()
-    )
-    for row in funnels:
-        summary = summaries[row["cohort_id"]]
-        summary.last_activity = row["last"]
-        summary.funnel = _to_funnel(row)
-    scores = (
-        QuizResult.objects.filter(cohort__organisation=organisation, quiz_id__in=shape.quiz_ids)
-        .values("cohort_id")
-        .annotate(
-            mean=Avg("best_score"),
-            final_n=Count("pk", filter=Q(quiz_id__in=shape.final_quiz_ids)),
-            final_passed=Count("pk", filter=Q(quiz_id__in=shape.final_quiz_ids, passed=True)),
-        )
-        .order_by()
-    )
-    for row in scores:
-        summary = summaries.get(row["cohort_id"])
-        if summary is None:
-            continue
-        summary.mean_score = row["mean"]
-        summary.final_pass_rate = row["final_passed"] / row["final_n"] if row["final_n"] else None
+    finals = set(shape.final_quiz_ids)
+    sums: dict[int, list] = {}
+    for cohort_id, quiz_id, best_score, passed, learners in _score_buckets(list(summaries), shape.quiz_ids).values_list(
+            "cohort_id", "quiz_id", "best_score", "passed", "learners"):
+        total = sums.setdefault(cohort_id, [0.0, 0, 0, 0])
+        total[0] += best_score * learners
+        total[1] += learners
+        if quiz_id in finals:
+            total[2] += learners
+            total[3] += learners if passed else 0
+    for cohort_id, (score_sum, n, final_n, final_passed) in sums.items():
+        summary = summaries[cohort_id]
+        summary.mean_score = score_sum / n if n else None
+        summary.final_pass_rate = final_passed / final_n if final_n else None
     return list(summaries.values())
 
 
-def organisation_totals(summaries: list[CohortSummary]) -> Funnel:
-    total = Funnel()
-    for summary in summaries:
-        for name in FUNNEL_FIELDS:
-            setattr(total, name, getattr(total, name) + getattr(summary.funnel, name))
-    return total
-
+def organisation_totals(organisation: Organisation) -> Funnel:
+    """The funnel of every cohort of the organisation added up (1 query over its counters)."""
+    row = CohortCounts.objects.filter(cohort__organisation=organisation).aggregate(
+        **{name: Coalesce(Sum(name), 0) for name in FUNNEL_FIELDS})
+    return Funnel(**row)

@@ -97,7 +97,7 @@ def cohort_dashboard(request, cohort_id):
     funnel = reports.cohort_funnel(cohort, shape)
     quizzes = reports.quiz_stats(cohort, shape)
     gains = reports.skill_gains(cohort)
-    rows, page = reports.learner_page(cohort, shape, query, request.GET.get("page"))
+    rows, page = reports.learner_page(cohort, shape, query, request.GET.get("page"), funnel=funnel)
     cohort.join_link = _join_link(request, cohort)
     return _render(request, "trainer/cohort_dashboard.html", {
         "cohort": cohort,
@@ -308,13 +308,17 @@ def organisation_overview(request, organisation_id):
     """All the cohorts of one organisation, side by side."""
     organisation = organisation_for_staff(request.user, organisation_id)
     shape = course_shape()
-    summaries = reports.organisation_overview(organisation, shape)
+    page = reports.overview_page(organisation, request.GET.get("page"))
+    summaries = reports.organisation_overview(organisation, shape, page=page)
     return _render(request, "trainer/organisation_overview.html", {
         "organisation": organisation,
         # Every group's figures are shown; only the groups the user may open are links.
-        "visible_ids": set(cohorts_for(request.user).filter(organisation=organisation).values_list("pk", flat=True)),
+        "visible_ids": set(cohorts_for(request.user).filter(organisation=organisation,
+                                                            pk__in=[s.cohort.pk for s in summaries])
+                           .values_list("pk", flat=True)),
         "summaries": summaries,
-        "totals": reports.organisation_totals(summaries),
+        "page": page,
+        "totals": reports.organisation_totals(organisation),
         "has_final": bool(shape.final_quiz_ids),
         "chart": svg.bar_chart(
             [svg.Bar(s.cohort.name, s.funnel.steps[3].rate,

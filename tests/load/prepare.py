@@ -38,6 +38,9 @@ def main() -> None:
         _, modules, _ = build_course(n_modules=2, lessons_per_module=2)
         build_scenario_quiz(modules[-1])
     plan = {"learners": make_learners(args.learners), **course_plan()}
+    # The learners were inserted in bulk (no write path ran): their progress rows and the
+    # group's counters come from a recount, as after a migration.
+    call_command("rebuild_progress", verbosity=0)
     if args.live:
         plan["live"] = live_plan(args.live)
     Path(args.out).write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -144,11 +147,15 @@ def course_plan() -> dict:
         lesson = quiz.lesson
         steps.append({"lesson": lesson.get_absolute_url(), "quiz": quiz.get_absolute_url(), "slug": quiz.slug})
     scenarios = [q.get_absolute_url() for q in Quiz.objects.published().filter(kind=Quiz.Kind.SCENARIO)]
+    # The spike: the whole class submits the final assessment (else the first scenario quiz).
+    final = (Quiz.objects.published().filter(kind=Quiz.Kind.FINAL).order_by("id").first()
+             or Quiz.objects.published().filter(kind=Quiz.Kind.SCENARIO).order_by("id").first())
     questions = {
         q.slug: Question.objects.non_polymorphic().filter(quiz=q, archived=False).count()
         for q in Quiz.objects.published()
     }
-    return {"steps": steps, "scenarios": scenarios, "questions": questions}
+    return {"steps": steps, "scenarios": scenarios, "questions": questions,
+            "spike_quiz": final.get_absolute_url() if final else None}
 
 
 if __name__ == "__main__":

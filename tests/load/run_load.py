@@ -12,7 +12,15 @@ PostgreSQL CPU time over requests served) and other_processes_cpu_cores (CPU tha
 the machine took meanwhile, in cores: on a shared 2-core machine it inflates latencies). Targets: errors 0, page_p95_ms < 300, submit_p95_ms < 500,
 attempts_stored = attempts_sent.
 
-Options: --only sqlite|postgres, --users 100, --seconds 60. With DATABASE_URL set, the
+Then the spike (a class finishing together): a fresh database with 200 learners signed in,
+who open the final assessment while the crowd gathers and all submit it within 10 s
+(tests/load/locustfile_spike.py). Prints `<db>_spike_` lines: requests, errors, submit_p95_ms,
+attempts_sent, attempts_stored, recount_equal (1 when the progress rows written under that
+concurrency equal a full recount, `rebuild_progress --verifier`). Targets: errors 0, every
+attempt stored, recount_equal 1.
+
+Options: --only sqlite|postgres, --scenario both|steady|spike, --users 100, --seconds 60,
+--spike-users 200. With DATABASE_URL set, the
 PostgreSQL run uses a fresh database on that server instead of starting one.
 Traffic goes to 127.0.0.1 only.
 """
@@ -161,6 +169,51 @@ def run_one(kind: str, db_env: dict, work: Path, *, users: int, seconds: int, th
     return figures
 
 
+def run_spike(kind: str, db_env: dict, work: Path, *, users: int, window: int = 10) -> dict:
+    env = harness.base_env(REPERES_STATIC_ROOT=work / "static", **db_env)
+    print(f"[{kind}] pic : migrate, load_course, {users} comptes…", file=sys.stderr, flush=True)
+    harness.collectstatic(env)
+    plan = harness.prepare(env, course="real", learners=users, out=work / "plan.json")
+    stats_file = work / "spike.json"
+    with harness.Gunicorn(env, workers=2, log=work / "gunicorn-spike.log") as server:
+        warm_up(server, plan)
+        # The crowd gathers (each opens the quiz) before the window opens.
+        spike_at = time.time() + 15
+        print(f"[{kind}] pic : {users} apprenant·es envoient le même quiz en {window} s", file=sys.stderr, flush=True)
+        subprocess.run(
+            [harness.PYTHON, "-m", "locust", "-f", str(ROOT / "tests" / "load" / "locustfile_spike.py"), "--headless",
+             "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{15 + window + 30}s",
+             "--host", server.url, "--stop-timeout", "60", "--only-summary", "--loglevel", "WARNING"],
+            env={**env, "REPERES_LOAD_PLAN": str(work / "plan.json"), "REPERES_LOAD_STATS": str(stats_file),
+                 "REPERES_SPIKE_AT": str(spike_at), "REPERES_SPIKE_WINDOW": str(window)},
+            cwd=ROOT, stdout=open(work / "locust-spike.log", "wb"), stderr=subprocess.STDOUT,
+        )
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    entries = stats["entries"]
+    verify = subprocess.run([harness.PYTHON, str(ROOT / "manage.py"), "rebuild_progress", "--verifier"], env=env,
+                            cwd=ROOT, capture_output=True, text=True)
+    if verify.returncode:
+        print(f"[{kind}] pic : {verify.stdout[-2000:]}{verify.stderr[-2000:]}", file=sys.stderr)
+    for reason, n in sorted(stats["failures"].items()):
+        print(f"[{kind}] pic, erreur : {reason} × {n}", file=sys.stderr)
+    submits = merged(entries, ["submit"])
+    print(f"[{kind}] pic, submit : {sum(submits.values())} requêtes, p50 {percentile(submits, 0.5)} ms, "
+          f"p95 {percentile(submits, 0.95)} ms, max {percentile(submits, 1.0)} ms", file=sys.stderr)
+    return {
+        "requests": sum(e["requests"] for e in entries.values()),
+        "errors": sum(e["failures"] for e in entries.values()),
+        "submit_p95_ms": percentile(submits, 0.95),
+        "attempts_sent": stats["attempts_sent"],
+        "attempts_stored": count_attempts(db_env),
+        "recount_equal": int(verify.returncode == 0),
+    }
+
+
+def spike_met(f: dict) -> bool:
+    return (f["errors"] == 0 and f["attempts_stored"] == f["attempts_sent"] == f["expected"]
+            and f["recount_equal"] == 1)
+
+
 def met(f: dict) -> bool:
     return (f["errors"] == 0 and f["page_p95_ms"] < 300 and f["submit_p95_ms"] < 500
             and f["attempts_stored"] == f["attempts_sent"])
@@ -172,28 +225,46 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--think", default="1-3", help="secondes entre deux étapes, min-max (défaut 1-3)")
+    parser.add_argument("--scenario", choices=["both", "steady", "spike"], default="both")
+    parser.add_argument("--spike-users", type=int, default=200)
     args = parser.parse_args()
-    results = {}
+    results, spikes = {}, {}
     kinds = [args.only] if args.only else ["sqlite", "postgres"]
+
+    def run_all(kind, db_factory):
+        if args.scenario in ("both", "steady"):
+            with tempfile.TemporaryDirectory(prefix=f"reperes-load-{kind}.") as tmp, db_factory(Path(tmp)) as db_env:
+                results[kind] = run_one(kind, db_env, Path(tmp), users=args.users, seconds=args.seconds,
+                                        think=args.think)
+        if args.scenario in ("both", "spike"):
+            with tempfile.TemporaryDirectory(prefix=f"reperes-spike-{kind}.") as tmp, db_factory(Path(tmp)) as db_env:
+                spikes[kind] = run_spike(kind, db_env, Path(tmp), users=args.spike_users)
+                spikes[kind]["expected"] = args.spike_users
+
     for kind in kinds:
-        with tempfile.TemporaryDirectory(prefix=f"reperes-load-{kind}.") as tmp:
-            work = Path(tmp)
-            if kind == "sqlite":
-                with harness.sqlite_database(work) as db_env:
-                    results[kind] = run_one(kind, db_env, work, users=args.users, seconds=args.seconds, think=args.think)
-            elif os.environ.get("DATABASE_URL"):
-                with harness.postgres_database(os.environ["DATABASE_URL"]) as db_env:
-                    results[kind] = run_one(kind, db_env, work, users=args.users, seconds=args.seconds, think=args.think)
-            else:
-                with harness.postgres_server() as server_url, harness.postgres_database(server_url) as db_env:
-                    results[kind] = run_one(kind, db_env, work, users=args.users, seconds=args.seconds, think=args.think)
-    print(f"# {args.users} apprenant·es, {args.seconds} s, {args.think} s entre deux étapes, gunicorn 2 workers ; "
-          f"cibles : {TARGETS}")
+        if kind == "sqlite":
+            run_all(kind, harness.sqlite_database)
+        elif os.environ.get("DATABASE_URL"):
+            run_all(kind, lambda _work: harness.postgres_database(os.environ["DATABASE_URL"]))
+        else:
+            with harness.postgres_server() as server_url:
+                run_all(kind, lambda _work, url=server_url: harness.postgres_database(url))
+    if results:
+        print(f"# {args.users} apprenant·es, {args.seconds} s, {args.think} s entre deux étapes, gunicorn 2 workers ; "
+              f"cibles : {TARGETS}")
     for kind, figures in results.items():
         for name, value in figures.items():
             print(f"{kind}_{name}: {value}")
         print(f"{kind}_targets_met: {'oui' if met(figures) else 'non'}")
-    return 0 if all(met(f) for f in results.values()) else 1
+    if spikes:
+        print(f"# pic : {args.spike_users} apprenant·es envoient le même quiz en 10 s, gunicorn 2 workers ; "
+              f"cibles : errors 0, attempts_stored = attempts_sent = {args.spike_users}, recount_equal 1")
+    for kind, figures in spikes.items():
+        for name, value in figures.items():
+            if name != "expected":
+                print(f"{kind}_spike_{name}: {value}")
+        print(f"{kind}_spike_targets_met: {'oui' if spike_met(figures) else 'non'}")
+    return 0 if all(met(f) for f in results.values()) and all(spike_met(f) for f in spikes.values()) else 1
 
 
 if __name__ == "__main__":
