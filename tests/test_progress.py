@@ -133,7 +133,8 @@ def test_dashboard_query_count_is_constant(db):
     complete_everything(user)
     large = _dashboard_queries(client)
     assert small == large
-    assert large <= 14
+    # 14, plus the trainers' reviews of the learner's written texts (one query).
+    assert large <= 15
 
 
 def test_dashboard_shows_progress_and_attempts(course, learner, learner_client):
