@@ -12,6 +12,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import gevent
 from locust import FastHttpUser, constant, events, task
@@ -46,8 +47,14 @@ class ClassMember(FastHttpUser):
             token, fields = quiz_form(response.text)
         gevent.sleep(max(0.0, SPIKE_AT + random.uniform(0, WINDOW) - time.time()))
         data = {"csrfmiddlewaretoken": self.csrf, "token": token}
-        data.update({name: random.choice(values) for name, values in fields.items()})
-        with self.client.post(self.quiz + "envoyer/", name="submit", data=data, headers=self.headers,
+        # One option per question; a case's path (played beforehand, prepare.play_cases) comes
+        # as hidden « scene:choice » fields, all of which are sent.
+        data.update({name: values if all(":" in v for v in values) else random.choice(values)
+                     for name, values in fields.items()})
+        # Encoded here: FastHttpUser's client would send a list as its repr, not as repeated fields.
+        body = urlencode(data, doseq=True)
+        headers = {**self.headers, "Content-Type": "application/x-www-form-urlencoded"}
+        with self.client.post(self.quiz + "envoyer/", name="submit", data=body, headers=headers,
                               catch_response=True, allow_redirects=False) as response:
             SENT["attempts"] += 1
             location = response.headers.get("Location", "") if response.headers else ""

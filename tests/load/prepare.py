@@ -38,6 +38,7 @@ def main() -> None:
         _, modules, _ = build_course(n_modules=2, lessons_per_module=2)
         build_scenario_quiz(modules[-1])
     plan = {"learners": make_learners(args.learners), **course_plan()}
+    play_cases(plan["spike_quiz_slug"])
     # The learners were inserted in bulk (no write path ran): their progress rows and the
     # group's counters come from a recount, as after a migration.
     call_command("rebuild_progress", verbosity=0)
@@ -81,6 +82,26 @@ def make_learners(count: int) -> list[dict]:
                       f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}",
         })
     return learners
+
+
+def play_cases(quiz_slug: str | None) -> None:
+    """The spike's class has played the cases of the quiz it submits (scene by scene, on their
+    own pages, days before): each learner's run is finished on the best path, through the
+    real write path, so what spikes is the submission itself."""
+    from elearning.models import User
+    from quizzes import case_runs
+    from quizzes.models import CaseQuestion
+
+    if not quiz_slug:
+        return
+    cases = list(CaseQuestion.objects.filter(quiz__slug=quiz_slug, archived=False))
+    for user in User.objects.filter(email__endswith="@charge.test"):
+        for case in cases:
+            state = case_runs.run_state(user=user, case=case)
+            while not state.finished:
+                best = case.graph.best_choice(state.scene.key)
+                _, state = case_runs.choose(user=user, case=case, position=state.position,
+                                            scene_key=state.scene.key, choice_key=best.key)
 
 
 def _signed_in_cookie(user=None, data: dict | None = None) -> str:
@@ -155,7 +176,8 @@ def course_plan() -> dict:
         for q in Quiz.objects.published()
     }
     return {"steps": steps, "scenarios": scenarios, "questions": questions,
-            "spike_quiz": final.get_absolute_url() if final else None}
+            "spike_quiz": final.get_absolute_url() if final else None,
+            "spike_quiz_slug": final.slug if final else None}
 
 
 if __name__ == "__main__":
