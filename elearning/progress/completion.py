@@ -386,8 +386,31 @@ class QuizInfo:
     pass_mark: float
 
 
+class ShapeSteps:
+    """What a shape of the course (the reports' `CourseShape`, the progress rows' `Shape`)
+    derives from its published lessons and required quizzes: the step count and the rule."""
+
+    lesson_ids: tuple[int, ...] | frozenset
+
+    @property
+    def n_lessons(self) -> int:
+        return len(self.lesson_ids)
+
+    @property
+    def n_quizzes(self) -> int:
+        return len(self.quiz_ids)
+
+    @property
+    def n_steps(self) -> int:
+        return self.n_lessons + self.n_quizzes
+
+    @property
+    def rule(self) -> CompletionRule:
+        return CompletionRule(n_lessons=self.n_lessons, n_quizzes=self.n_quizzes)
+
+
 @dataclass(frozen=True)
-class CourseShape:
+class CourseShape(ShapeSteps):
     """The trainers' view of `course_structure`: the ids of the published lessons and the
     quizzes that make the course complete, in course order, without the lessons' text."""
 
@@ -402,22 +425,6 @@ class CourseShape:
     @property
     def final_quiz_ids(self) -> list[int]:
         return [q.id for q in self.quizzes if q.kind == Quiz.Kind.FINAL]
-
-    @property
-    def n_lessons(self) -> int:
-        return len(self.lesson_ids)
-
-    @property
-    def n_quizzes(self) -> int:
-        return len(self.quizzes)
-
-    @property
-    def n_steps(self) -> int:
-        return self.n_lessons + self.n_quizzes
-
-    @property
-    def rule(self) -> CompletionRule:
-        return CompletionRule(n_lessons=self.n_lessons, n_quizzes=self.n_quizzes)
 
 
 def course_shape(structure: CourseStructure | None = None) -> CourseShape:

@@ -51,9 +51,9 @@ from elearning.models import (
     Skill,
 )
 from elearning.progress.completion import (
-    CompletionRule,
     CourseProgress,
     CourseStructure,
+    ShapeSteps,
     course_progress,
     course_structure,
 )
@@ -79,28 +79,12 @@ FUNNEL = ("joined", "started", "lessons_done", "complete", "certified")
 
 
 @dataclass(frozen=True)
-class Shape:
+class Shape(ShapeSteps):
     course_id: int | None
     lesson_ids: frozenset
     quiz_ids: frozenset
     final_ids: frozenset
     key: str
-
-    @property
-    def n_lessons(self) -> int:
-        return len(self.lesson_ids)
-
-    @property
-    def n_quizzes(self) -> int:
-        return len(self.quiz_ids)
-
-    @property
-    def n_steps(self) -> int:
-        return self.n_lessons + self.n_quizzes
-
-    @property
-    def rule(self) -> CompletionRule:
-        return CompletionRule(n_lessons=self.n_lessons, n_quizzes=self.n_quizzes)
 
 
 def current_shape(structure: CourseStructure | None = None) -> Shape:
