@@ -69,6 +69,16 @@ def read_token(token) -> FormToken | None:
         return None
 
 
+def kept_or_new_token(raw: str, *, user, quiz) -> tuple[str, str]:
+    """The posted token and its seed when it is valid (a reload or a resumed form keeps its
+    submission key and option order); else a fresh token for the learner's next attempt."""
+    token = read_token(raw)
+    if token is None:
+        seed = shuffle_seed(user=user, quiz=quiz)
+        return new_token(seed=seed), seed
+    return raw, token.seed
+
+
 def shown(content, seed: str):
     """The quiz with its options in the order of `seed` (the editors' order without one)."""
     return as_shown(content, seed=seed) if seed else content
@@ -128,12 +138,8 @@ def resumed_quiz_context(request, quiz, content, resumed, *, saved=None) -> dict
     or with the answers sent when the session had expired (`resumed`; the submission key and
     the option order they carried are kept: sending them again never records twice, and the
     options stay where the learner saw them)."""
-    token = read_token(resumed.get("token", "")) if resumed is not None else None
-    if token is None:
-        seed = shuffle_seed(user=request.user, quiz=quiz)
-        raw = new_token(seed=seed)
-    else:
-        seed, raw = token.seed, resumed["token"]
+    raw, seed = kept_or_new_token(resumed.get("token", "") if resumed is not None else "",
+                                  user=request.user, quiz=quiz)
     chosen = parse_choices(content, resumed) if resumed is not None else saved
     return quiz_context(quiz, shown(content, seed), token=raw, chosen=chosen)
 

@@ -13,11 +13,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from elearning.learn.quiz import (
     followup_closed,
     get_quiz,
-    new_token,
+    kept_or_new_token,
     quiz_context,
-    read_token,
     shown,
-    shuffle_seed,
 )
 from elearning.resume import login_required_keeping_post
 from quizzes.attempts import load_quiz, parse_choices
@@ -38,13 +36,7 @@ def draft_save(request, slug):
     content = load_quiz(quiz)
     chosen = parse_choices(content, request.POST)
     texts = {q.id: chosen[q.id] for q in writing_questions(content)}
-    token = request.POST.get("token", "")
-    parsed = read_token(token)
-    if parsed is None:
-        seed = shuffle_seed(user=request.user, quiz=quiz)
-        token = new_token(seed=seed)
-    else:
-        seed = parsed.seed
+    token, seed = kept_or_new_token(request.POST.get("token", ""), user=request.user, quiz=quiz)
     try:
         kept = save_drafts(user=request.user, content=content, texts=texts)
     except DraftTooLong:
